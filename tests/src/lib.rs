@@ -1,7 +1,7 @@
 //! Test support: locate (or build) the real `byline` binary, copy the sample corpus, and a
 //! minimal stdio LSP client that speaks Content-Length framed JSON-RPC like an editor.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -96,6 +96,10 @@ pub struct Client {
     next_id: i64,
     /// Answer server→client requests automatically (progress create, registerCapability).
     pub auto_answer: bool,
+    /// Responses that arrived while waiting for another one (they can come out of order).
+    stash: Vec<Msg>,
+    /// Notifications that arrived while waiting for a response, for later `wait_for`s.
+    notes: Vec<Msg>,
 }
 
 pub fn write_msg(w: &mut impl Write, v: &Value) -> std::io::Result<()> {
@@ -153,6 +157,8 @@ impl Client {
             log,
             next_id: 1,
             auto_answer: true,
+            stash: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -197,14 +203,22 @@ impl Client {
 
     /// Wait for the response to request `id`.
     pub fn response(&mut self, id: i64, timeout: Duration) -> Msg {
+        if let Some(i) = self.stash.iter().position(|m| m.get("id") == Some(&json!(id))) {
+            return self.stash.remove(i);
+        }
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let m = self
                 .recv(left)
                 .unwrap_or_else(|| panic!("no response to request {id} within {timeout:?}"));
-            if m.get("id") == Some(&json!(id)) && m.get("method").is_none() {
-                return m;
+            if m.get("method").is_none() && m.get("id").is_some() {
+                if m.get("id") == Some(&json!(id)) {
+                    return m;
+                }
+                self.stash.push(m);
+            } else if m.get("id").is_none() {
+                self.notes.push(m);
             }
         }
     }
@@ -219,8 +233,11 @@ impl Client {
 
     /// Wait for a notification matching `pred`.
     pub fn wait_for(&mut self, method: &str, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        if let Some(i) = self.notes.iter().position(|m| m.get("method").and_then(Value::as_str) == Some(method) && pred(&m["params"])) {
+            let m = self.notes.remove(i);
+            return Some(m["params"].clone());
+        }
         let deadline = Instant::now() + timeout;
-        // Already received?
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {

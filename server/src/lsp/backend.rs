@@ -226,6 +226,21 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
     roots
 }
 
+impl Backend {
+    /// A message that was not valid JSON-RPC (see `framing`): log it; if it had an id, the
+    /// client gets an "invalid request" error.
+    pub async fn invalid_message(&self, params: Value) -> Result<Value> {
+        let reason = params["reason"].as_str().unwrap_or("invalid message");
+        let preview = params["preview"].as_str().unwrap_or("");
+        tracing::warn!("ignored a message: {reason}: {preview}");
+        self.log(MessageType::WARNING, format!("byline: ignored a message from the client ({reason})"))
+            .await;
+        let mut e = Error::invalid_request();
+        e.message = format!("invalid message: {reason}").into();
+        Err(e)
+    }
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let enc = negotiate_encoding(&params);

@@ -9,6 +9,7 @@
 pub mod backend;
 pub mod convert;
 pub mod features;
+pub mod framing;
 pub mod position;
 pub mod server;
 
@@ -128,13 +129,17 @@ pub fn run_stdio() {
     rt.block_on(async {
         let stdin = tokio::io::stdin();
         let stdout = tokio::io::stdout();
-        let builder = LspService::build(backend::Backend::new);
+        let builder = LspService::build(backend::Backend::new)
+            .custom_method(framing::INVALID_METHOD, backend::Backend::invalid_message);
         #[cfg(feature = "fault-injection")]
         let builder = builder.custom_method("byline/testPanic", backend::Backend::fault_panic);
         let (service, socket) = builder.finish();
         let done = Arc::new(Notify::new());
+        // Sanitise framing before tower-lsp sees it (see `framing`).
+        let (proxy_in, proxy_out) = tokio::io::duplex(1 << 20);
+        tokio::spawn(framing::pump(stdin, proxy_in));
         let stdin = EofSignal {
-            inner: stdin,
+            inner: proxy_out,
             eof: done.clone(),
         };
         let serve = Server::new(stdin, stdout, socket).serve(CatchPanic(service, done.clone()));
