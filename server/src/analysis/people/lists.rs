@@ -88,3 +88,37 @@ pub fn is_open_quote(c: char) -> bool {
 pub fn is_close_quote(c: char) -> bool {
     matches!(c, '"' | '”' | '’' | '»' | '\'')
 }
+
+/// Lower-case nouns that, right after a capitalised name, make it a modifier of a thing
+/// ("Kennedy airport", "Boeing jets", "Apple shares").
+pub const ORG_FOLLOWERS: &[&str] = &[
+    "airport", "station", "stadium", "school", "hospital", "university", "center", "centre", "bridge", "building",
+    "street", "avenue", "highway", "plant", "factory", "company", "corporation", "brand", "jet", "jets", "aircraft",
+    "plane", "planes", "airliner", "airliners", "engine", "engines", "fleet", "model", "models", "shares", "stock",
+    "store", "stores", "products", "product", "device", "devices", "software", "computers", "computer", "phones",
+    "phone", "employees", "workers", "executives", "chief", "ceo", "subsidiary", "unit", "division", "headquarters",
+    "website", "users", "customers", "stake", "spokesman", "spokeswoman", "spokesperson", "officials", "board",
+    "airlines", "county", "river", "island", "province", "region", "state", "city", "area", "district", "village",
+    "town", "valley", "lake", "mountains", "coast", "border", "vice", "president", "chairman", "executive",
+    "director", "engineers", "analyst", "analysts", "team", "family", "crime", "campaign", "administration",
+    "government", "officials", "police", "residents", "man", "woman", "native", "magazine", "newspaper",
+];
+
+/// Words that start place names ("Mount Cook", "San Diego", "Fort Worth").
+pub const PLACE_PREFIXES: &[&str] = &[
+    "Mount", "Mt", "Lake", "Cape", "Fort", "Port", "San", "Santa", "Los", "Las", "Saint", "St", "New", "North",
+    "South", "East", "West", "Upper", "Lower", "Greater", "Central", "Rue", "Place", "Via", "Bay", "Gulf",
+];
+
+/// Capitalised function words that may be stripped from the front of a run ("The", "In").
+pub const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "in", "on", "at", "for", "but", "and", "or", "if", "as", "by", "from", "with", "without",
+    "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "despite", "however", "meanwhile",
+    "according", "after", "before", "during", "although", "while", "when", "also", "among", "because", "both",
+    "each", "even", "every", "here", "his", "her", "its", "like", "many", "more", "most", "now", "once", "only",
+    "since", "so", "some", "still", "then", "there", "under", "until", "what", "where", "which", "who", "why",
+    "yet", "you", "your", "our", "my", "no", "not", "dear", "mr", "mrs", "ms", "sir", "thanks", "yesterday",
+    "today", "tonight", "tomorrow", "earlier", "later", "last", "next", "following", "besides", "over", "upon",
+    "instead", "thus", "therefore", "another", "any", "all", "either", "neither", "nor", "than", "whether",
+    "breaking", "update", "updated", "editor", "note", "related", "read", "watch", "photo", "video", "to", "of",
+];

@@ -38,6 +38,8 @@ struct Aux {
     /// A not-people phrase starts here and ends before token `np_to`.
     np_to: u32,
     cue: bool,
+    /// A title match starts here.
+    title_start: bool,
     /// Covered by a knowledge-base match.
     kb: bool,
 }
@@ -49,6 +51,7 @@ impl Default for Aux {
             title_cap: false,
             np_to: NONE,
             cue: false,
+            title_start: false,
             kb: false,
         }
     }
@@ -74,6 +77,10 @@ struct Cand {
     np: bool,
     key: String,
     score: i32,
+    /// Evidence against a person at this occurrence (determiner, product number, org noun).
+    neg: bool,
+    /// Evidence only people have (he/she, "who", age, role appositive, title).
+    strong: i32,
 }
 
 /// All person mentions in the article, in text order.
@@ -176,6 +183,7 @@ impl<'d, 'a> Detector<'d, 'a> {
             if b < a || self.toks[a].sent != self.toks[b].sent {
                 continue;
             }
+            self.aux[a].title_start = true;
             let x = &mut self.aux[b];
             if x.title_from == NONE || (a as u32) < x.title_from {
                 x.title_from = a as u32;
@@ -228,6 +236,12 @@ impl<'d, 'a> Detector<'d, 'a> {
         t.is_word() && t.has(NAMEY) && !t.has(ALLCAPS)
     }
 
+    /// A word that can start a name run (a bare letter like "X" cannot).
+    fn name_start(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        self.name_word(i) && (!t.has(INITIAL) || t.has(DOT))
+    }
+
     fn gap_has_newline(&self, i: usize, j: usize) -> bool {
         let a = self.toks[i].e as usize;
         let b = self.toks[j].s as usize;
@@ -256,6 +270,18 @@ impl<'d, 'a> Detector<'d, 'a> {
         GIVEN.contains(k.as_str())
     }
 
+    /// Abstract-noun endings that given names and surnames practically never have.
+    fn common_noun_shape(&self, i: usize) -> bool {
+        let w = self.t(i);
+        w.len() > 5 && ["tion", "sion", "ment", "ness", "ity", "ship", "ism", "ogy", "ics", "ance"].iter().any(|s| w.ends_with(s))
+    }
+
+    /// "Russian", "Chinese", "Israeli": a capitalised not-people word shaped like an adjective.
+    fn is_nationality(&self, i: usize) -> bool {
+        let w = self.t(i);
+        self.is_single_np(i) && w.len() > 3 && ["an", "ese", "ish", "i", "ch"].iter().any(|s| w.ends_with(s))
+    }
+
     fn is_org_word(&self, i: usize) -> bool {
         ORG_WORDS.contains(self.bare(i))
     }
@@ -282,7 +308,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                     i += 1;
                     continue;
                 }
-                if !self.name_word(i) {
+                if !self.name_start(i) {
                     i += 1;
                     continue;
                 }
@@ -345,13 +371,38 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
         }
         let mut b = end;
-        // Drop leading stop words ("The", "Despite", "On Sunday") unless they are given names.
+        // A place or organisation phrase leading a longer run makes it a compound ("Apple
+        // Computer", "New Orleans Saints", "Mount Cook"), unless the run starts a sentence
+        // with a stop word ("The", "Despite"). A nationality adjective before a full name is
+        // dropped ("American Hasim Rahman").
+        let np_end = self.aux[a].np_to;
+        let compound = b - a > 1
+            && ((np_end != NONE && (np_end as usize) < b && !eq_any(self.t(a), FUNCTION_WORDS) && !self.is_given(a))
+                || (eq_any(self.bare(a), PLACE_PREFIXES) && !self.is_given(a)));
+        if compound && !(self.toks[a].has(SSTART) && np_end as usize == a + 1) {
+            if self.is_nationality(a) && b - a >= 3 && np_end as usize == a + 1 {
+                a += 1;
+            } else {
+                return None;
+            }
+        }
         while a < b && (self.is_month_or_day(a) || (self.is_single_np(a) && (b - a > 1) && !self.is_given(a))) {
             // Keep a title found after the dropped words.
             a += 1;
             if a < b && self.aux[a - 1].title_from != NONE {
                 break;
             }
+        }
+        // Generational suffixes are not part of the name ("W. Mark Felt Sr.").
+        while b > a + 1 && eq_any(self.bare(b - 1), &["Jr", "Sr", "II", "III", "IV"]) {
+            b -= 1;
+        }
+        // Leading common nouns glued to a name ("... for Acquisition Darleen Druyun").
+        while b - a > 2 && self.common_noun_shape(a) {
+            a += 1;
+        }
+        if b - a == 1 && self.common_noun_shape(a) {
+            return None;
         }
         while b > a + 1 && self.is_month_or_day(b - 1) {
             b -= 1;
@@ -361,6 +412,10 @@ impl<'d, 'a> Detector<'d, 'a> {
             b -= 1;
         }
         if a >= b {
+            return None;
+        }
+        // A role, not a name: "Assistant Secretary", "Airbus President" ("Stephen King" stays).
+        if self.aux[b - 1].title_from != NONE && !(b - a >= 2 && self.is_given(a)) {
             return None;
         }
         // A run made only of initials ("U. S.") is not a name.
@@ -409,6 +464,8 @@ impl<'d, 'a> Detector<'d, 'a> {
             np,
             key: self.key_of(a, b),
             score: 0,
+            neg: false,
+            strong: 0,
         })
     }
 
@@ -528,9 +585,11 @@ impl<'d, 'a> Detector<'d, 'a> {
     /// Evidence that one occurrence is a person.
     fn evidence(&self, c: &mut Cand) {
         let mut s = 0i32;
+        let mut strong = 0i32;
         let n_words = c.b - c.a;
         if c.cued {
             s += 3;
+            strong += 1;
         }
         let mut nx = c.b;
         if c.poss {
@@ -552,6 +611,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                 }
             } else if self.word_is(nxo, PERSON_VERBS) {
                 s += 1;
+                strong += 1;
             }
         }
         // Comma constructions after the name.
@@ -562,12 +622,15 @@ impl<'d, 'a> Detector<'d, 'a> {
                 && (c2.is_none() || self.punct_is(c2, ',') || self.punct_is(c2, '.'))
             {
                 s += 3; // age
+                strong += 1;
             } else if self.word_is(c1, &["who", "whose", "whom"]) {
                 s += 2;
+                strong += 1;
             } else if self.word_is(c1, &["which"]) {
                 s -= 2;
             } else if let Some(r) = nxo.and_then(|i| self.appositive_after(i)) {
                 s += 2;
+                strong += 1;
                 c.appos = Some(r);
             }
         }
@@ -582,15 +645,21 @@ impl<'d, 'a> Detector<'d, 'a> {
             if self.word_is(pv, &["as"]) && self.word_is(nxo, &["put"]) {
                 s += 2;
             }
+            if pv.is_some_and(|i| self.toks[i].is_word() && self.t(i).ends_with("-old")) {
+                s += 3;
+                strong += 1;
+            }
             if self.word_is(pv, PLACE_PREPS) && !c.poss {
                 s -= 2;
             }
             if self.word_is(pv, DETERMINERS) {
                 s -= 3;
+                c.neg = true;
             }
             if self.punct_is(pv, ',') {
                 if let Some(r) = pv.and_then(|i| self.appositive_before(i)) {
                     s += 2;
+                    strong += 1;
                     if c.title.is_none() {
                         c.title = Some(r);
                     }
@@ -600,6 +669,17 @@ impl<'d, 'a> Detector<'d, 'a> {
             let close = nxo.is_some_and(|i| self.toks[i].kind == Kind::Punct && is_close_quote(self.toks[i].ch));
             if open && close {
                 s -= 3;
+                c.neg = true;
+            }
+        }
+        // Products and organisations: "Boeing 717", "Atlas V", "Kennedy airport".
+        if !c.poss {
+            if let Some(i) = nxo {
+                let t = self.toks[i];
+                if t.is_word() && (t.has(NUM) || t.has(INITIAL) || t.has(ALLCAPS) || (t.has(LOWER) && eq_any(self.t(i), ORG_FOLLOWERS))) {
+                    s -= 4;
+                    c.neg = true;
+                }
             }
         }
         if n_words >= 2 && !self.toks[c.a].has(CJK) {
@@ -608,7 +688,7 @@ impl<'d, 'a> Detector<'d, 'a> {
             } else if self.toks[c.a].has(SSTART) {
                 s -= 1;
             }
-            if (c.a + 1..c.b).any(|i| self.toks[i].has(INITIAL)) {
+            if (c.a + 1..c.b - 1).any(|i| self.toks[i].has(INITIAL)) {
                 s += 2;
             }
             if (c.a + 1..c.b).any(|i| self.is_particle(i)) {
@@ -624,6 +704,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                 let w = self.t(k);
                 if eq_any(w, PERSON_PRONOUNS) {
                     s += 1;
+                    strong += 1;
                     break;
                 }
                 if eq_any(w, THING_PRONOUNS) {
@@ -634,6 +715,7 @@ impl<'d, 'a> Detector<'d, 'a> {
             k += 1;
         }
         c.score = s.clamp(-4, 6);
+        c.strong = strong;
     }
 
     fn detect(&mut self) -> Vec<PersonMention> {
@@ -678,10 +760,19 @@ impl<'d, 'a> Detector<'d, 'a> {
             if !is_cjk && singles_seen.contains_key(self.t(fo.b - 1)) {
                 total += 2;
             }
+            let words = fo.b - fo.a;
+            let has_initial_or_particle = (fo.a..fo.b).any(|i| self.toks[i].has(INITIAL) || self.is_particle(i));
+            if !is_cjk && words >= 3 && !self.is_given(fo.a) && !has_initial_or_particle {
+                total -= 2;
+            }
             if org_prefixes.iter().any(|p| p == k) {
                 total -= 3;
             }
             let np = body.iter().any(|c| c.key == *k && c.np);
+            // "Air France", "Garuda Indonesia": a place or nationality as surname needs a cue.
+            if !is_cjk && self.is_single_np(fo.b - 1) && !body.iter().any(|c| c.key == *k && c.cued) && !self.is_given(fo.a) {
+                total -= 3;
+            }
             let ok = if is_cjk { total >= 2 } else { total >= 1 } && !np;
             accepted.insert(k, ok);
         }
@@ -722,7 +813,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                     v.push(fi);
                 }
             }
-            if !words[0].ends_with('.') {
+            if !words[0].ends_with('.') && GIVEN.contains(name_key(&words[0]).as_str()) {
                 firsts.entry(words[0].clone()).or_default().push(fi);
             }
         }
@@ -731,9 +822,14 @@ impl<'d, 'a> Detector<'d, 'a> {
 
         // Single-word groups that do not resolve: summed evidence.
         let mut single_group: HashMap<&str, (i32, bool)> = HashMap::new();
+        let mut single_strong: HashMap<&str, i32> = HashMap::new();
         for c in &body {
             if c.b - c.a == 1 && !self.toks[c.a].has(CJK) {
+                *single_strong.entry(c.key.as_str()).or_default() += c.strong;
                 let e = single_group.entry(c.key.as_str()).or_insert((-1, false));
+                if c.neg {
+                    e.0 -= 100;
+                }
                 let sstart_plural = self.toks[c.a].has(SSTART) && self.t(c.a).ends_with('s');
                 if !sstart_plural {
                     e.0 += c.score;
@@ -745,6 +841,7 @@ impl<'d, 'a> Detector<'d, 'a> {
         }
 
         let mut out = Vec::new();
+        let mut accepted_singles: Vec<String> = Vec::new();
         let mut last_full_pos: HashMap<usize, usize> = HashMap::new();
         let all: Vec<&Cand> = body.iter().collect();
         for c in all {
@@ -753,11 +850,13 @@ impl<'d, 'a> Detector<'d, 'a> {
             let resolved_full = if n >= 2 || self.toks[c.a].has(CJK) {
                 if accepted.get(c.key.as_str()) == Some(&true) {
                     let fi = seen_full[&c.key];
-                    last_full_pos.insert(fi, start);
+                    last_full_pos.entry(fi).or_insert(start);
                     Some((fi, MentionForm::FullName))
                 } else {
                     suffix.get(&c.key).and_then(|v| pick(v, &last_full_pos, start)).map(|fi| (fi, MentionForm::Surname))
                 }
+            } else if c.np && !c.cued {
+                None
             } else {
                 suffix
                     .get(&c.key)
@@ -781,11 +880,15 @@ impl<'d, 'a> Detector<'d, 'a> {
                     // A single word on its own: a title/honorific, or enough evidence.
                     let titled = c.cued && (c.title_adjacent_cap || c.honorific || c.title.is_some());
                     let (score, non_initial) = single_group.get(c.key.as_str()).copied().unwrap_or((-1, false));
-                    let ok = !c.np && (titled || (score >= 1 && non_initial));
+                    let strong = single_strong.get(c.key.as_str()).copied().unwrap_or(0);
+                    let ok = !c.np && (titled || (score >= 1 && non_initial && strong >= 1) || (score >= 2 && strong >= 1));
                     if !ok {
                         continue;
                     }
                     let form = if c.title_adjacent_cap { MentionForm::TitledSurname } else { MentionForm::Surname };
+                    if !accepted_singles.contains(&c.key) {
+                        accepted_singles.push(c.key.clone());
+                    }
                     self.mention(c, form, c.key.clone(), &c.key, false, None)
                 }
             };
@@ -794,18 +897,7 @@ impl<'d, 'a> Detector<'d, 'a> {
 
         // Headlines repeat names known from the body.
         for c in &head {
-            let resolved = if accepted.get(c.key.as_str()) == Some(&true) {
-                seen_full.get(&c.key).map(|&fi| (fi, MentionForm::FullName))
-            } else {
-                suffix.get(&c.key).filter(|v| v.len() == 1).map(|v| (v[0], MentionForm::Surname))
-            };
-            if let Some((fi, form)) = resolved {
-                let (name, words, kb) = &fulls[fi];
-                out.push(self.mention(c, form, name.clone(), words.last().map(String::as_str).unwrap_or(""), true, kb.clone()));
-            } else {
-                // Title-case headlines glue words to names: look for known names inside the run.
-                self.names_inside_headline_run(c, &fulls, &seen_full, &suffix, &mut out);
-            }
+            self.names_in_headline(c, &fulls, &suffix, &accepted_singles, &mut out);
         }
 
         // Knowledge-base matches.
@@ -845,50 +937,72 @@ impl<'d, 'a> Detector<'d, 'a> {
         out
     }
 
-    fn names_inside_headline_run(
+    /// Whether `w` appears as a capitalised word in a body sentence.
+    fn in_body(&self, w: &str) -> bool {
+        self.toks.iter().enumerate().any(|(i, t)| t.is_word() && !t.has(HEAD) && t.has(CAP) && self.t(i) == w)
+    }
+
+    /// Names inside a headline run: known full names, known surnames, and a given name with
+    /// the word after it ("Tara Reid Finally Checks Into Rehab").
+    fn names_in_headline(
         &self,
         c: &Cand,
         fulls: &[(String, Vec<String>, Option<String>)],
-        seen_full: &HashMap<String, usize>,
         suffix: &HashMap<String, Vec<usize>>,
+        singles: &[String],
         out: &mut Vec<PersonMention>,
     ) {
+        let sub = |a: usize, b: usize| Cand {
+            a,
+            b,
+            title: None,
+            title_adjacent_cap: false,
+            honorific: false,
+            cued: false,
+            appos: None,
+            poss: false,
+            np: false,
+            key: String::new(),
+            score: 0,
+            neg: false,
+            strong: 0,
+        };
+        let title_case = self.toks[c.a].has(HEAD);
         let mut i = c.a;
         while i < c.b {
-            let mut matched = None;
-            // Longest known full name starting here, then a known surname.
+            let mut matched: Option<(usize, usize, MentionForm)> = None;
             for (fi, (_, words, _)) in fulls.iter().enumerate() {
                 let n = words.len();
                 if n >= 2 && i + n <= c.b && (0..n).all(|k| self.t(i + k) == words[k]) && matched.is_none_or(|(_, m, _)| n > m) {
                     matched = Some((fi, n, MentionForm::FullName));
                 }
             }
-            if matched.is_none() {
-                if let Some(v) = suffix.get(self.t(i)).filter(|v| v.len() == 1) {
-                    matched = Some((v[0], 1, MentionForm::Surname));
-                }
-            }
-            let _ = seen_full;
             if let Some((fi, n, form)) = matched {
                 let (name, words, kb) = &fulls[fi];
-                let sub = Cand {
-                    a: i,
-                    b: i + n,
-                    title: None,
-                    title_adjacent_cap: false,
-                    honorific: false,
-                    cued: false,
-                    appos: None,
-                    poss: false,
-                    np: false,
-                    key: String::new(),
-                    score: 0,
-                };
-                out.push(self.mention(&sub, form, name.clone(), words.last().map(String::as_str).unwrap_or(""), true, kb.clone()));
+                out.push(self.mention(&sub(i, i + n), form, name.clone(), words.last().map(String::as_str).unwrap_or(""), true, kb.clone()));
                 i += n;
-            } else {
-                i += 1;
+                continue;
             }
+            // Given name + surname.
+            if i + 1 < c.b && self.is_given(i) && self.name_word(i + 1) && !self.is_single_np(i + 1) && !self.toks[i + 1].has(INITIAL) {
+                let sur = self.t(i + 1);
+                let known = suffix.contains_key(sur) || singles.iter().any(|s| s == sur);
+                let at_start = self.toks[i].has(SSTART) || !title_case;
+                if known || at_start || self.in_body(sur) {
+                    let name = format!("{} {}", self.t(i), sur);
+                    out.push(self.mention(&sub(i, i + 2), MentionForm::FullName, name, sur, true, None));
+                    i += 2;
+                    continue;
+                }
+            }
+            let w = self.t(i);
+            if let Some(v) = suffix.get(w).filter(|v| v.len() == 1) {
+                let (name, words, kb) = &fulls[v[0]];
+                out.push(self.mention(&sub(i, i + 1), MentionForm::Surname, name.clone(), words.last().map(String::as_str).unwrap_or(""), true, kb.clone()));
+            } else if singles.iter().any(|s| s == w) {
+                out.push(self.mention(&sub(i, i + 1), MentionForm::Surname, w.to_string(), w, false, None));
+            }
+            i += 1;
         }
     }
 
@@ -1067,10 +1181,12 @@ fn pick(v: &[usize], last: &HashMap<usize, usize>, pos: usize) -> Option<usize> 
     if v.len() == 1 {
         return Some(v[0]);
     }
+    // The first person introduced (the article's subject) unless only a later one is known yet.
     v.iter()
         .filter_map(|fi| last.get(fi).filter(|&&p| p <= pos).map(|&p| (p, *fi)))
-        .max()
+        .min()
         .map(|x| x.1)
+        .or_else(|| v.iter().min().copied())
 }
 
 /// Sort, drop overlaps (first/longest wins) and return.

@@ -83,14 +83,19 @@ pub fn tokenize(doc: &Document<'_>) -> Vec<Tok> {
         let first = out.len();
         tokenize_str(text, sent.span.start, si as u32, &mut out);
         let mut seen_word = false;
+        let mut after_open = false;
         for t in &mut out[first..] {
             if head {
                 t.f |= HEAD;
             }
-            if !seen_word && t.kind == Kind::Word {
+            if t.kind == Kind::Word && (!seen_word || after_open) {
                 t.f |= SSTART;
+            }
+            if t.kind == Kind::Word {
                 seen_word = true;
             }
+            // A word right after an opening quote or a colon starts a (quoted) sentence.
+            after_open = t.kind == Kind::Punct && matches!(t.ch, '"' | '“' | '‘' | ':' | '«');
         }
     }
     out
