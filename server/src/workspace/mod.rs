@@ -200,6 +200,7 @@ impl Workspace {
             }
             Err(_) => (ConfigState::default(), Vec::new()),
         };
+        wlock(&self.people).set_kb(&state.kb);
         let mut roots = wlock(&self.roots);
         roots.retain(|(p, _)| p != &root);
         roots.push((root, Arc::new(state)));
@@ -453,6 +454,9 @@ impl Workspace {
 
     /// Re-analyse every file (after a configuration change), keeping texts.
     pub fn reanalyze_all(&self) {
+        for (_, cfg) in rlock(&self.roots).iter() {
+            wlock(&self.people).set_kb(&cfg.kb);
+        }
         for f in self.all_files() {
             let analysis = Arc::new(self.analyze(&f.path, &f.text));
             self.store(&f.path, f.text.clone(), analysis, f.version, f.open);
