@@ -143,13 +143,31 @@ fn watched_file_change_reanalyses_that_file() {
     // A new article appears on disk with a person; workspace symbols must find it.
     std::fs::write(root.join("b.md"), "GENEVA — Deputy Foreign Minister Sergei Ryabkov said the talks would continue.\n").unwrap();
     c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": file_uri(&root.join("b.md")), "type": 1}]}));
-    let syms = c.request("workspace/symbol", json!({"query": "ryabkov"}));
-    let found = syms.as_array().unwrap().iter().any(|s| s["location"]["uri"] == file_uri(&root.join("b.md")));
+    // The notification is handled concurrently with later requests: poll briefly.
+    let b_uri = file_uri(&root.join("b.md"));
+    let mut syms = json!([]);
+    let mut found = false;
+    for _ in 0..50 {
+        syms = c.request("workspace/symbol", json!({"query": "ryabkov"}));
+        found = syms.as_array().unwrap().iter().any(|s| s["location"]["uri"] == b_uri);
+        if found {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
     // Deleted: it disappears.
     std::fs::remove_file(root.join("b.md")).unwrap();
     c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": file_uri(&root.join("b.md")), "type": 3}]}));
-    let syms2 = c.request("workspace/symbol", json!({"query": "ryabkov"}));
-    assert!(syms2.as_array().unwrap().iter().all(|s| s["location"]["uri"] != file_uri(&root.join("b.md"))));
+    let mut gone = false;
+    for _ in 0..50 {
+        let syms2 = c.request("workspace/symbol", json!({"query": "ryabkov"}));
+        gone = syms2.as_array().unwrap().iter().all(|s| s["location"]["uri"] != b_uri);
+        if gone {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(gone, "deleted file still indexed");
     assert!(found, "new file on disk was not indexed: {syms}");
     assert_eq!(c.shutdown(), 0);
 }
