@@ -330,7 +330,7 @@ mod tests {
 
     #[test]
     fn quote_pairs_flanking() {
-        let t = "He called it \"a step,\" and 'x' \"Two or three\" is \"";
+        let t = "He called it \"a step,\" and 'x' \"Two or three\" is \"open";
         let p = quote_pairs(t);
         assert_eq!(p.len(), 3);
         assert_eq!(&t[p[0].0..p[0].1], "\"a step,\"");
@@ -375,7 +375,7 @@ mod tests {
             ]
         );
         let t = "Ryabkov *said* the talks were **over**. He left.[^1]\n\n[^1]: Source.\n";
-        assert_eq!(doc_sents(t), vec!["Ryabkov  said  the talks were   over  .", "He left."]);
+        assert_eq!(doc_sents(t), vec!["Ryabkov  said  the talks were   over  .", "He left.", "Source."]);
     }
 
     #[test]
