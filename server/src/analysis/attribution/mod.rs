@@ -85,6 +85,14 @@ const DETS_PRON: &[&str] = &[
     "both", "all", "each", "one", "two", "three", "several", "most", "russia", "moscow",
 ];
 
+/// Nouns for what someone said, after a possessive name ("Ellison's phrase").
+const SPEECH_NOUNS: &[&str] = &[
+    "phrase", "words", "word", "line", "description", "verdict", "message", "comment", "comments",
+    "remark", "remarks", "reply", "answer", "response", "statement", "assessment", "warning",
+    "promise", "claim", "argument", "explanation", "account", "version", "summary", "quip",
+    "retort", "slogan", "motto", "characterisation", "characterization", "own",
+];
+
 /// How the participle of an agentless passive must continue to count as an attribution.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Particle {
@@ -285,6 +293,33 @@ impl SentCtx<'_, '_> {
                 i = end.max(i + 1);
                 continue;
             }
+            // "Ellison's phrase/words/description": a named possessor of what is said.
+            if capitalised(&t) {
+                let (bare, poss) = tokens::strip_possessive(tt(p, &t));
+                let noun = self.toks.get(i + 1).filter(|u| is_any(p, u, SPEECH_NOUNS)).or_else(|| {
+                    self.toks.get(i + 2).filter(|u| is_any(p, u, SPEECH_NOUNS) && self.toks[i + 1].word && !capitalised(&self.toks[i + 1]))
+                });
+                let sentence_initial_common = t.s == self.span.start && is_any(p, &t, np::DETERMINERS);
+                if poss && !sentence_initial_common {
+                    if let Some(noun) = noun.copied() {
+                        let person = self
+                            .env
+                            .people
+                            .iter()
+                            .rev()
+                            .find(|m| m.span.start <= t.s && t.s < m.span.end.max(m.span.start + 1) + 3)
+                            .map(|m| m.name.clone())
+                            .or_else(|| reg.persons.iter().rev().find(|(_, n)| n == bare || n.ends_with(&format!(" {bare}"))).map(|(_, n)| n.clone()));
+                        let titled = i > 0 && self.toks[i - 1].word && (capitalised(&self.toks[i - 1]) || is_any(p, &self.toks[i - 1], &["minister", "president", "mr", "ms", "mrs", "dr"]));
+                        let kind = if person.is_some() || titled { SourceKind::NamedPerson } else { SourceKind::Institution };
+                        let src = Src { span: t.s..t.s + bare.len(), kind, person: person.or_else(|| titled.then(|| bare.to_string())) };
+                        let content = self.sentence_end_content(noun.e);
+                        out.push(self.make(src, noun.s..noun.e, content));
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
             // "as X put it".
             if is(p, &t, "put") && self.toks.get(i + 1).is_some_and(|u| is(p, u, "it")) {
                 let lo = i.saturating_sub(10);
@@ -319,7 +354,21 @@ impl SentCtx<'_, '_> {
             let Some(&(s0, s1)) = segs.iter().find(|&&(a, e)| !self.adverbial(a, e)) else {
                 continue;
             };
-            if let Some(src) = classify(self.env, reg, &self.toks[s0..s1], self.span.start) {
+            let mut src = classify(self.env, reg, &self.toks[s0..s1], self.span.start);
+            // "… may be Ellison's own: “…”": a possessive name in the lead-in.
+            if src.as_ref().is_none_or(|x| x.kind != SourceKind::NamedPerson) {
+                let p = self.p();
+                if let Some(t) = self.toks[s0..ci].iter().find(|t| capitalised(t) && t.s != self.span.start && tokens::strip_possessive(tt(p, t)).1) {
+                    let (bare, _) = tokens::strip_possessive(tt(p, t));
+                    let person = self.env.people.iter().rev().find(|m| m.span.start == t.s).map(|m| m.name.clone()).or_else(|| {
+                        reg.persons.iter().rev().find(|(_, n)| n.ends_with(bare)).map(|(_, n)| n.clone())
+                    });
+                    if person.is_some() || self.env.people.is_empty() {
+                        src = Some(Src { span: t.s..t.s + bare.len(), kind: SourceKind::NamedPerson, person });
+                    }
+                }
+            }
+            if let Some(src) = src {
                 let plausible = match src.kind {
                     SourceKind::NamedPerson => true,
                     SourceKind::Institution => src.span.start != self.span.start || src.span.end - src.span.start > 12,
@@ -401,6 +450,7 @@ impl SentCtx<'_, '_> {
         let p = self.p();
         let passive_only = tags.split(',').any(|x| x == "passive");
         let needs_as = tags.split(',').any(|x| x == "as");
+        let needs_at = tags.split(',').any(|x| x == "at");
         // Back over auxiliaries and adverbs.
         let mut j = ci;
         let mut negated = false;
@@ -449,7 +499,7 @@ impl SentCtx<'_, '_> {
         if prev_word.is_some_and(|t| t.word && tokens::strip_possessive(tt(p, &t)).1) && aux_start == ci {
             return None;
         }
-        let after = self.after(ce, needs_as);
+        let after = if needs_at { self.after_particle(ce, "at") } else { self.after(ce, needs_as) };
         // Inverted: "…, said Ryabkov", "“…,” said a senior official".
         if aux_start == ci {
             let prev_tok = ci.checked_sub(1).map(|k| self.toks[k]);
@@ -487,6 +537,17 @@ impl SentCtx<'_, '_> {
                 return self.active_from_segments(reg, segs, ci, ce, &after);
             }
             return None;
+        }
+        // Never reach back over an earlier cue of this sentence ("Experts believe the groups
+        // announced …").
+        if let Some(pc) = prev.iter().filter(|a| a.cue.end <= self.toks[aux_start].s).map(|a| a.cue.end).max() {
+            let k = self.toks.partition_point(|t| t.s < pc);
+            if k > lo {
+                lo = k;
+                if lo >= aux_start {
+                    return None;
+                }
+            }
         }
         let segs = self.segments(lo, aux_start);
         self.active_from_segments(reg, segs, ci, ce, &after)
@@ -649,7 +710,10 @@ impl SentCtx<'_, '_> {
                 }
                 (found.is_some(), found.map_or(self.toks[ce].e, |k| self.toks[k].e))
             }
-            Particle::ToThat => (next_is(&["to", "that"]) || (expletive.is_some() && end_or_comma), self.toks[ce].e),
+            Particle::ToThat => (
+                next_is(&["to", "that"]) || (expletive.is_some() && end_or_comma),
+                if next_is(&["to"]) { next.map_or(self.toks[ce].e, |t| t.e) } else { self.toks[ce].e },
+            ),
             Particle::ToThatAt => (next_is(&["to", "that", "at"]) || (expletive.is_some() && end_or_comma), self.toks[ce].e),
             Particle::Considered => (
                 next_is(&["to", "a", "an", "the", "as", "likely", "unlikely", "one", "among", "certain", "possible", "probable", "inevitable", "crucial", "key", "essential", "vital", "dead", "lost", "safe", "doomed", "finished", "more", "less", "most", "least"]),
@@ -692,6 +756,20 @@ impl SentCtx<'_, '_> {
             }
         }
         j
+    }
+
+    /// A cue that needs a particle within the clause ("puts the cost at").
+    fn after_particle(&self, ce: usize, particle: &str) -> After {
+        let p = self.p();
+        for u in self.toks.iter().skip(ce + 1).take(9) {
+            if !u.word && matches!(u.ch, ',' | ';' | '.' | ':') {
+                break;
+            }
+            if is(p, u, particle) {
+                return After::Content(u.e);
+            }
+        }
+        After::NotClaim
     }
 
     /// Classify what follows the cue at token `ce`.

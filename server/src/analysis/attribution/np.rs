@@ -315,7 +315,7 @@ pub fn classify(env: &Env<'_>, reg: &mut Registry, toks: &[Tok], sent_start: usi
     });
     let named_pre = premods.iter().any(|t| capitalised(t) && !sentence_initial_common(t));
     let post_words: Vec<&Tok> = postmod.iter().take_while(|t| t.e <= span_end).filter(|t| t.word).collect();
-    let post_first = post_words.first().map(|t| tt(p, t).to_lowercase());
+    let post_first = postmod.first().filter(|t| t.word).map(|t| tt(p, t).to_lowercase());
     let post_named = post_words.iter().skip(1).any(|t| capitalised(t));
     let post_affil = matches!(post_first.as_deref(), Some("close" | "closest" | "familiar" | "inside" | "within" | "briefed" | "involved" | "knowledgeable"))
         || (matches!(post_first.as_deref(), Some("at" | "in" | "from" | "with" | "of" | "to" | "on" | "for")) && post_named);

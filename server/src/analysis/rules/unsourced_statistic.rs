@@ -84,7 +84,8 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], _ctx: &
             continue;
         }
         let mut checked_sentence: Option<bool> = None;
-        let mut n = 0;
+        let mut first: Option<Finding> = None;
+        let mut more = 0;
         for m in STAT.find_iter(text) {
             let span = s.span.start + m.start()..s.span.start + m.end();
             if quotes.iter().any(|q| q.span.start <= span.start && span.end <= q.span.end) {
@@ -101,9 +102,9 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], _ctx: &
             if sourced {
                 break;
             }
-            n += 1;
-            if n > 3 {
-                break;
+            if first.is_some() {
+                more += 1;
+                continue;
             }
             let shown = shorten(doc.text.get(span.clone()).unwrap_or(""), 40);
             let mut f = finding(CODE, span.clone(), format!("'{shown}' has no source: attribute the figure or add a footnote"));
@@ -112,6 +113,14 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], _ctx: &
             }
             f.fixes.push(add_footnote(doc, s.span.end));
             f.fixes.push(disable_line(doc, CODE, span.start));
+            first = Some(f);
+        }
+        // One finding per sentence: the first figure, with a count of the others.
+        if let Some(mut f) = first {
+            if more > 0 {
+                let extra = if more == 1 { "1 more figure".to_string() } else { format!("{more} more figures") };
+                f.message = f.message.replacen(" has no source:", &format!(" ({extra} in this sentence) has no source:"), 1);
+            }
             out.push(f);
         }
     }

@@ -25,9 +25,8 @@ pub fn phrase_span(doc: &Document<'_>, a: &Attribution) -> Span {
     }
 }
 
-fn participle_present(cue: &str) -> &'static str {
-    let last = cue.split_whitespace().rev().find(|w| !w.eq_ignore_ascii_case("as")).unwrap_or("").to_ascii_lowercase();
-    match last.as_str() {
+fn participle_present(participle: &str) -> &'static str {
+    match participle.to_ascii_lowercase().as_str() {
         "seen" => "sees it that way",
         "viewed" | "regarded" | "perceived" => "views it that way",
         "interpreted" => "interprets it that way",
@@ -49,7 +48,7 @@ fn participle_present(cue: &str) -> &'static str {
     }
 }
 
-pub fn check(doc: &Document<'_>, atts: &[Attribution], _ctx: &Context<'_>, out: &mut Vec<Finding>) {
+pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for a in atts {
         if !matches!(a.kind, SourceKind::Vague | SourceKind::Agentless) {
             continue;
@@ -64,17 +63,24 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], _ctx: &Context<'_>, out: 
         let phrase = shorten(doc.text.get(span.clone()).unwrap_or(""), 60);
         let sentence_end = doc.sentences.get(a.sentence).map_or(span.end, |s| s.span.end);
         let (message, name_fix) = if a.kind == SourceKind::Agentless {
-            let who = participle_present(doc.text.get(a.cue.clone()).unwrap_or(""));
             let at = doc.text.get(a.source.start..).map_or(a.source.start, |r| {
                 a.source.start + r.find(|c: char| !c.is_alphanumeric()).unwrap_or(r.len())
             });
+            let who = participle_present(doc.text.get(a.source.start..at).unwrap_or(""));
             (
                 format!("'{phrase}': no one is named; say who {who}, or cite a source"),
                 name_source_insert(at, " by ${1:named source}".to_string()),
             )
         } else {
             let src = a.source_text.trim();
-            let head = src.split_whitespace().last().unwrap_or(src).to_lowercase();
+            // The group word the lexicon matched ("critics" in "Holm's critics in industry").
+            let lx = ctx.lexicons.get("vague-sources");
+            let head = lx
+                .find_words(src)
+                .first()
+                .map(|(r, _)| src[r.clone()].to_lowercase())
+                .unwrap_or_else(|| src.split_whitespace().last().unwrap_or(src).to_lowercase());
+            let head = head.split_whitespace().last().unwrap_or("").to_string();
             let msg = match head.as_str() {
                 "some" | "many" | "others" | "most" | "few" => format!("'{phrase}': say who, or cite a source"),
                 "source" | "sources" | "insiders" => format!("'{phrase}': name the {head}, or say why they cannot be named"),
