@@ -451,6 +451,7 @@ impl SentCtx<'_, '_> {
         let passive_only = tags.split(',').any(|x| x == "passive");
         let needs_as = tags.split(',').any(|x| x == "as");
         let needs_at = tags.split(',').any(|x| x == "at");
+        let gerund = tags.split(',').any(|x| x == "decl");
         // Back over auxiliaries and adverbs.
         let mut j = ci;
         let mut negated = false;
@@ -485,6 +486,9 @@ impl SentCtx<'_, '_> {
         let prev_word = aux_start.checked_sub(1).map(|k| self.toks[k]);
         if negated {
             return None;
+        }
+        if gerund {
+            return self.gerund(reg, ci, ce, aux_start, prev);
         }
         if let Some(b) = be {
             return self.passive(reg, ci, ce, b, aux_start);
@@ -553,6 +557,66 @@ impl SentCtx<'_, '_> {
         self.active_from_segments(reg, segs, ci, ce, &after)
     }
 
+    /// "…, saying that …" (the subject of the sentence speaks), "ESPN is reporting that …",
+    /// "with analyst David Strauss saying …".
+    fn gerund(&self, reg: &mut Registry, ci: usize, ce: usize, aux_start: usize, prev: &[Attribution]) -> Option<Attribution> {
+        let p = self.p();
+        let after = self.after(ce, false);
+        if after == After::NotClaim || after == After::End {
+            return None;
+        }
+        let cue = self.toks[ci].s..self.toks[ce].e;
+        let content = self.content_for(&after, self.toks[ci].s);
+        let prev_tok = aux_start.checked_sub(1).map(|k| self.toks[k]);
+        if aux_start < ci {
+            // Progressive: "ESPN is reporting".
+            let b = self.clause_start(aux_start);
+            let segs = self.segments(b, aux_start);
+            return self.active_from_segments(reg, segs, ci, ce, &after);
+        }
+        if prev_tok.is_none_or(|t| !t.word || is_any(p, &t, &["by", "while", "after", "before", "when"])) {
+            // Participle clause: the sentence's speaker, or its subject.
+            if let Some(a) = prev.last() {
+                let mut a = a.clone();
+                a.cue = cue;
+                a.content = content;
+                return Some(a);
+            }
+            let segs = self.segments(0, aux_start);
+            let (s0, s1) = *segs.iter().find(|&&(a, e)| !self.adverbial(a, e))?;
+            // The leading noun phrase: capitalised words, determiners and role words.
+            let mut e = s0;
+            while e < s1 {
+                let t = &self.toks[e];
+                let ok = capitalised(t) || (!t.word && t.ch == '.') || is_any(p, t, np::DETERMINERS) || is_any(p, t, &["chief", "executive", "spokesman", "spokeswoman", "minister", "president", "analyst", "coach", "manager", "director", "officer", "official", "officials", "police", "company", "ministry", "government"]);
+                if !ok {
+                    break;
+                }
+                e += 1;
+            }
+            if e == s0 {
+                return None;
+            }
+            let src = classify(self.env, reg, &self.toks[s0..e], self.span.start)?;
+            return Some(self.make(src, cue, content));
+        }
+        // "analyst David Strauss saying": the capitalised run just before.
+        let mut s = aux_start;
+        while s > 0 {
+            let t = &self.toks[s - 1];
+            if capitalised(t) || (!t.word && t.ch == '.') || is_any(p, t, &["analyst", "spokesman", "spokeswoman", "official", "chief", "executive", "minister", "coach", "director"]) {
+                s -= 1;
+            } else {
+                break;
+            }
+        }
+        if s == aux_start {
+            return None;
+        }
+        let src = classify(self.env, reg, &self.toks[s..aux_start], self.span.start)?;
+        Some(self.make(src, cue, content))
+    }
+
     fn active_from_segments(&self, reg: &mut Registry, segs: Vec<(usize, usize)>, ci: usize, ce: usize, after: &After) -> Option<Attribution> {
         let p = self.p();
         let kept: Vec<(usize, usize)> = {
@@ -571,11 +635,29 @@ impl SentCtx<'_, '_> {
             return None;
         }
         let trailing = matches!(after, After::End | After::Comma);
+        // A segment with a finite verb outside a relative clause is a clause, not a subject.
+        let is_clause = |a: usize, e: usize| {
+            for t in &self.toks[a..e] {
+                if is_any(p, t, &["who", "which", "that", "whose", "whom"]) {
+                    return false;
+                }
+                if is_any(p, t, BE) || is_any(p, t, &["has", "had", "have", "will", "would", "could", "can", "should", "did"]) {
+                    return true;
+                }
+            }
+            false
+        };
         let src = if trailing && kept.len() > 1 {
             let (a, e) = *kept.last()?;
+            if is_clause(a, e) {
+                return None;
+            }
             classify(self.env, reg, &self.toks[a..e], self.span.start)?
         } else {
             let (a, e) = kept[0];
+            if trailing && is_clause(a, e) {
+                return None;
+            }
             let first = classify(self.env, reg, &self.toks[a..e], self.span.start)?;
             if first.kind == SourceKind::NamedPerson {
                 first
@@ -624,7 +706,8 @@ impl SentCtx<'_, '_> {
         if !first.word {
             return None;
         }
-        let ok_start = capitalised(first) || is_any(p, first, np::DETERMINERS) || is_any(p, first, &["he", "she", "they", "we", "i"]);
+        let role_then_name = first.word && self.toks[start + 1..].iter().take(3).take_while(|t| t.word).any(capitalised);
+        let ok_start = capitalised(first) || is_any(p, first, np::DETERMINERS) || is_any(p, first, &["he", "she", "they", "we", "i"]) || role_then_name;
         if !ok_start || is_any(p, first, &["that", "this", "these", "those"]) {
             return None;
         }
@@ -669,7 +752,7 @@ impl SentCtx<'_, '_> {
             if !u.word && matches!(u.ch, ',' | ';' | ':' | '—' | '–' | '(' | '.') {
                 break;
             }
-            if is_any(p, &u, &["that", "who", "which", "because", "and", "but"]) {
+            if is_any(p, &u, &["that", "who", "which", "because", "and", "but"]) || is_any(p, &u, BE) || is_any(p, &u, AUX) {
                 break;
             }
             if is(p, &u, "by") {
@@ -690,13 +773,17 @@ impl SentCtx<'_, '_> {
             j += 1;
             steps += 1;
         }
-        // Agentless.
+        // Agentless (not in questions: "Would he be seen as a turncoat?").
         let rule = AGENTLESS.iter().find(|(w, _)| *w == part).map(|x| x.1)?;
+        if self.p().get(self.span.clone()).is_some_and(|t| t.trim_end().trim_end_matches(['"', '”', '’', ')']).ends_with('?')) {
+            return None;
+        }
         let expletive = aux_start.checked_sub(1).map(|k| self.toks[k]).filter(|t| is(p, t, "it"));
         let next = self.toks.get(ce + 1).copied();
         let next_is = |ws: &[&str]| next.is_some_and(|t| is_any(p, &t, ws));
         let end_or_comma = next.is_none_or(|t| !t.word && matches!(t.ch, ',' | '.' | ';'));
         let (ok, part_end) = match rule {
+            Particle::As if next.is_some_and(|t| t.word && tt(p, &t).len() > 4 && tt(p, &t).ends_with("ing")) => (false, 0),
             Particle::As => {
                 let mut found = None;
                 for (k, u) in self.toks.iter().enumerate().skip(ce + 1).take(7) {
@@ -716,7 +803,8 @@ impl SentCtx<'_, '_> {
             ),
             Particle::ToThatAt => (next_is(&["to", "that", "at"]) || (expletive.is_some() && end_or_comma), self.toks[ce].e),
             Particle::Considered => (
-                next_is(&["to", "a", "an", "the", "as", "likely", "unlikely", "one", "among", "certain", "possible", "probable", "inevitable", "crucial", "key", "essential", "vital", "dead", "lost", "safe", "doomed", "finished", "more", "less", "most", "least"]),
+                next_is(&["to", "as", "likely", "unlikely", "among", "certain", "inevitable", "doomed"])
+                    || (next_is(&["one"]) && self.toks.get(ce + 2).is_some_and(|t| is(p, t, "of"))),
                 self.toks[ce].e,
             ),
             Particle::Reported => {
@@ -977,11 +1065,18 @@ fn link_quotes(doc: &Document<'_>, qinfos: &[QuoteInfo], atts: &[Attribution]) -
         let si = doc.sentence_at(q.span.start);
         let mut link = None;
         if let Some(si) = si {
-            // Same sentence: the cue nearest to the quotation.
-            link = by_sentence(si)
+            // The sentences the quotation spans: the cue nearest to it.
+            let ei = doc.sentence_at(q.span.end.saturating_sub(1)).unwrap_or(si).max(si);
+            link = atts
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.sentence >= si && a.sentence <= ei)
                 .min_by_key(|(_, a)| {
-                    let d = if a.cue.start >= q.span.end { a.cue.start - q.span.end } else { q.span.start.saturating_sub(a.cue.end) };
-                    d
+                    if a.cue.start >= q.span.end {
+                        a.cue.start - q.span.end
+                    } else {
+                        q.span.start.saturating_sub(a.cue.end)
+                    }
                 })
                 .map(|(i, _)| i);
             let block = doc.sentences[si].block;
@@ -997,9 +1092,9 @@ fn link_quotes(doc: &Document<'_>, qinfos: &[QuoteInfo], atts: &[Attribution]) -
                 }
             }
             if link.is_none() {
-                if let Some(next) = doc.sentences.get(si + 1) {
-                    if next.block == block && !q.block_quote {
-                        link = by_sentence(si + 1).filter(|(_, a)| identified(a)).map(|(i, _)| i).next();
+                if let Some(next) = doc.sentences.get(ei + 1) {
+                    if next.block == doc.sentences[ei].block && !q.block_quote {
+                        link = by_sentence(ei + 1).filter(|(_, a)| identified(a)).map(|(i, _)| i).next();
                     }
                 }
             }

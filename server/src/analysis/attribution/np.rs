@@ -311,7 +311,7 @@ pub fn classify(env: &Env<'_>, reg: &mut Registry, toks: &[Tok], sent_start: usi
         if poss {
             return false;
         }
-        (capitalised(t) && !sentence_initial_common(t)) || ORG_ADJ.contains(&lw.as_str())
+        (capitalised(t) && t.s != sent_start) || ORG_ADJ.contains(&lw.as_str())
     });
     let named_pre = premods.iter().any(|t| capitalised(t) && !sentence_initial_common(t));
     let post_words: Vec<&Tok> = postmod.iter().take_while(|t| t.e <= span_end).filter(|t| t.word).collect();
@@ -321,12 +321,17 @@ pub fn classify(env: &Env<'_>, reg: &mut Registry, toks: &[Tok], sent_start: usi
         || (matches!(post_first.as_deref(), Some("at" | "in" | "from" | "with" | "of" | "to" | "on" | "for")) && post_named);
 
     // Spokespeople of a named body speak for it.
+    let possessive_pre = premods.iter().any(|t| strip_possessive(tt(p, t)).1);
     if SPOKES.contains(&lower_head.as_str()) {
-        let named = named_pre || post_named || premods.iter().any(|t| strip_possessive(tt(p, t)).1);
+        let named = named_pre || post_named || possessive_pre || affiliated_pre;
         let kind = if named { SourceKind::Institution } else { SourceKind::Anonymous };
         return Some(Src { span: full_span, kind, person: None });
     }
     if env.lex_has("anonymous-sources", &lower_head) || env.lex_phrase("anonymous-sources", &full_span) {
+        // "the company's chief executive", "the church's minister": an identifiable role.
+        if possessive_pre && !lower_head.ends_with('s') {
+            return Some(Src { span: full_span, kind: SourceKind::Institution, person: None });
+        }
         return Some(Src { span: full_span, kind: SourceKind::Anonymous, person: None });
     }
     let vague_phrase = env.lex_phrase("vague-sources", &full_span);
@@ -350,7 +355,7 @@ pub fn classify(env: &Env<'_>, reg: &mut Registry, toks: &[Tok], sent_start: usi
     }
     // Anyone else unnamed ("witnesses", "a friend of the actress"): unnamed, not flagged unless
     // the lexicons say so.
-    Some(Src { span: full_span, kind: SourceKind::Anonymous, person: None })
+    Some(Src { span: head_span, kind: SourceKind::Anonymous, person: None })
 }
 
 /// End of a source phrase: the head part plus a short prepositional/adjectival postmodifier
@@ -473,7 +478,8 @@ mod tests {
         assert_eq!(k("senior aides"), Some(Anonymous));
         assert_eq!(k("a person familiar with the talks"), Some(Anonymous));
         assert_eq!(k("A senior U.S. official"), Some(Anonymous));
-        assert_eq!(k("Western diplomats"), Some(Anonymous));
+        assert_eq!(k("Two Western diplomats"), Some(Anonymous));
+        assert_eq!(k("Death penalty experts"), Some(Vague));
         assert_eq!(k("sources close to the minister"), Some(Anonymous));
         assert_eq!(k("Diplomats"), Some(Vague));
         assert_eq!(k("the Foreign Ministry"), Some(Institution));

@@ -45,7 +45,8 @@ pub fn speech_like(doc: &Document<'_>, q: &Quote) -> bool {
     let body = inner(text);
     let punct = body.trim_end_matches(['.', ',', '!', '?', ';', ':', '…']).contains(['.', ',', '!', '?', ';', ':', '—', '–']);
     let ends_stop = body.ends_with(['.', '!', '?', '…']);
-    if q.words < 3 || (q.words == 3 && !punct && !ends_stop) {
+    let alpha_words = body.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').filter(|w| w.chars().any(char::is_alphabetic)).count();
+    if alpha_words < 3 || (alpha_words == 3 && !punct && !ends_stop) {
         return false;
     }
     if title_case(body) {
@@ -55,13 +56,35 @@ pub fn speech_like(doc: &Document<'_>, q: &Quote) -> bool {
     let before_start = q.span.start.saturating_sub(40);
     let before = doc.prose.get(crate::analysis::document::floor_char(&doc.prose, before_start)..q.span.start).unwrap_or("");
     let before = before.trim_end().trim_end_matches([',', ':']).trim_end().to_lowercase();
-    if NAMING.iter().any(|n| before.ends_with(n) && {
-        let cut = before.len() - n.len();
-        cut == 0 || !before[..cut].ends_with(|c: char| c.is_alphanumeric())
-    }) {
+    if naming_before(&before) {
         return false;
     }
+    // A list of slogans: “…” and “…” after "read:".
+    let joined = before.ends_with(" and") || before.ends_with(" or") || before.ends_with(',');
+    if joined {
+        let from = crate::analysis::document::floor_char(&doc.prose, q.span.start.saturating_sub(160));
+        let earlier = doc.prose.get(from..q.span.start).unwrap_or("");
+        // The previous quotation in the same sentence and what stands before it.
+        if let Some(close) = earlier.rfind(['”', '"']) {
+            let before_prev = &earlier[..close];
+            if let Some(open) = before_prev.rfind(['“', '"']) {
+                let lead = before_prev[..open].trim_end().trim_end_matches([',', ':']).trim_end().to_lowercase();
+                if naming_before(&lead) {
+                    return false;
+                }
+            }
+        }
+    }
     true
+}
+
+fn naming_before(before: &str) -> bool {
+    NAMING.iter().any(|n| {
+        before.ends_with(n) && {
+            let cut = before.len() - n.len();
+            cut == 0 || !before[..cut].ends_with(|c: char| c.is_alphanumeric())
+        }
+    })
 }
 
 fn nearest_speaker(people: &[PersonMention], atts: &[Attribution], q: &Quote) -> Option<(Span, String)> {

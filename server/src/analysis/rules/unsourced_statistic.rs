@@ -15,7 +15,7 @@ use super::fixes::{add_footnote, before_final_stop, disable_line, finding, name_
 
 pub const CODE: &str = "unsourced-statistic";
 
-const NUM: &str = r"(?:\d{1,3}(?:[,\u{a0}]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)";
+const NUM: &str = r"(?:\d{1,3}(?:,[ \u{a0}]?\d{3}|\u{a0}\d{3})+(?:\.[ ]?\d+)?|\d+(?:\.[ ]?\d+)?|\.[ ]?\d+)";
 const WORDNUM: &str = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred)";
 const CURRENCY_WORDS: &str = r"(?:euros?|dollars?|pounds(?: sterling)?|yen|yuan|renminbi|roubles?|rubles?|crowns?|kroner|krone|kronor|francs?|rupees?|pesos?|reais|rand|lira|liras|zloty|won|shekels?|dirhams?|riyals?)";
 const QUALIFIER: &str = r"(?:(?:roughly|about|nearly|almost|around|some|approximately|more than|less than|fewer than|over|under|just over|just under|up to|at least|at most|as much as|as many as|an estimated)[ \u{a0}]+)?";

@@ -56,6 +56,11 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
         if a.kind == SourceKind::Vague && is_pronoun(a.source_text.trim()) {
             continue;
         }
+        // "the source said": the source was introduced before.
+        let lower = a.source_text.to_lowercase();
+        if a.kind == SourceKind::Vague && lower.starts_with("the ") && !lower.ends_with('s') {
+            continue;
+        }
         if matches!(doc.sentence_kind(a.sentence), BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef) {
             continue;
         }
