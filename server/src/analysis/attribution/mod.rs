@@ -54,7 +54,7 @@ const ADVERBIAL_OPENERS: &[&str] = &[
     "because", "once", "back", "elsewhere", "here", "there", "finally", "first", "second",
     "meantime", "initially", "previously", "originally", "speaking", "writing", "addressing",
     "responding", "according", "between", "within", "behind", "beyond", "toward", "towards",
-    "throughout", "near", "among", "upon", "via", "but", "and", "so", "thus",
+    "throughout", "near", "among", "upon", "via", "thus",
 ];
 const TIME_WORDS: &[&str] = &[
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
@@ -70,7 +70,7 @@ const PREPOSITIONS: &[&str] = &[
     "earlier", "in", "into", "under", "amid", "upon", "across", "within",
 ];
 /// After these the cue is not attributing a claim ("called for", "agreed to meet").
-const NOT_CLAIM_NEXT: &[&str] = &["for", "off", "up", "out", "back", "down", "upon", "with", "to", "on", "about", "into", "against", "in"];
+const NOT_CLAIM_NEXT: &[&str] = &["for", "off", "up", "out", "back", "down", "upon", "with", "to", "on", "into", "against"];
 /// Verbs that follow a subject: the phrase after an inverted cue is a clause, not a source.
 const CLAUSE_VERBS: &[&str] = &[
     "would", "will", "had", "has", "have", "was", "is", "were", "are", "could", "should", "may",
@@ -83,6 +83,12 @@ const DETS_PRON: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "this", "that", "these", "those",
     "he", "she", "they", "we", "it", "i", "you", "there", "some", "many", "no", "every", "any",
     "both", "all", "each", "one", "two", "three", "several", "most", "russia", "moscow",
+];
+
+const MONTHS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec",
 ];
 
 /// Nouns for what someone said, after a possessive name ("Ellison's phrase").
@@ -503,7 +509,15 @@ impl SentCtx<'_, '_> {
         if prev_word.is_some_and(|t| t.word && tokens::strip_possessive(tt(p, &t)).1) && aux_start == ci {
             return None;
         }
-        let after = if needs_at { self.after_particle(ce, "at") } else { self.after(ce, needs_as) };
+        let needs_stmt = tags.split(',').any(|x| x == "stmt");
+        let after = if needs_at {
+            self.after_particle(ce, "at")
+        } else if needs_stmt {
+            let has = self.toks.iter().skip(ce + 1).take(4).any(|u| is_any(p, u, &["statement", "statements", "communique", "communiqué"]));
+            if has { After::End } else { After::NotClaim }
+        } else {
+            self.after(ce, needs_as)
+        };
         // Inverted: "…, said Ryabkov", "“…,” said a senior official".
         if aux_start == ci {
             let prev_tok = ci.checked_sub(1).map(|k| self.toks[k]);
@@ -530,7 +544,17 @@ impl SentCtx<'_, '_> {
                     a.content = self.content_for(&after, a.source.start);
                     return Some(a);
                 }
-                return None;
+                // "X expressed condolences and described him as …": X speaks.
+                let b2 = self.clause_start(b.saturating_sub(1));
+                let segs = self.segments(b2, b.saturating_sub(1));
+                let (s0, s1) = *segs.iter().find(|&&(a, e)| !self.adverbial(a, e))?;
+                let e = self.leading_np_end(s0, s1);
+                if e == s0 {
+                    return None;
+                }
+                let src = classify(self.env, reg, &self.toks[s0..e], self.span.start)?;
+                let cue = self.toks[ci].s..self.toks[ce].e;
+                return Some(self.make(src, cue, self.content_for(&after, self.toks[ci].s)));
             }
             if bt.is_some_and(|t| self.is_quote_close(&t)) {
                 // "… accused Washington of “…,” said this time that …": look past the quote.
@@ -584,16 +608,7 @@ impl SentCtx<'_, '_> {
             }
             let segs = self.segments(0, aux_start);
             let (s0, s1) = *segs.iter().find(|&&(a, e)| !self.adverbial(a, e))?;
-            // The leading noun phrase: capitalised words, determiners and role words.
-            let mut e = s0;
-            while e < s1 {
-                let t = &self.toks[e];
-                let ok = capitalised(t) || (!t.word && t.ch == '.') || is_any(p, t, np::DETERMINERS) || is_any(p, t, &["chief", "executive", "spokesman", "spokeswoman", "minister", "president", "analyst", "coach", "manager", "director", "officer", "official", "officials", "police", "company", "ministry", "government"]);
-                if !ok {
-                    break;
-                }
-                e += 1;
-            }
+            let e = self.leading_np_end(s0, s1);
             if e == s0 {
                 return None;
             }
@@ -615,6 +630,25 @@ impl SentCtx<'_, '_> {
         }
         let src = classify(self.env, reg, &self.toks[s..aux_start], self.span.start)?;
         Some(self.make(src, cue, content))
+    }
+
+    /// End of the leading noun phrase in tokens [s0, s1): capitalised words, determiners,
+    /// abbreviation dots and role words ("The current Microsoft CEO Steve Ballmer").
+    fn leading_np_end(&self, s0: usize, s1: usize) -> usize {
+        let p = self.p();
+        let mut e = s0;
+        while e < s1 {
+            let t = &self.toks[e];
+            let ok = capitalised(t)
+                || (!t.word && t.ch == '.')
+                || is_any(p, t, np::DETERMINERS)
+                || is_any(p, t, &["current", "former", "chief", "executive", "spokesman", "spokeswoman", "minister", "president", "analyst", "coach", "manager", "director", "officer", "official", "officials", "police", "company", "ministry", "government", "senior"]);
+            if !ok {
+                break;
+            }
+            e += 1;
+        }
+        e
     }
 
     fn active_from_segments(&self, reg: &mut Registry, segs: Vec<(usize, usize)>, ci: usize, ce: usize, after: &After) -> Option<Attribution> {
@@ -934,8 +968,9 @@ impl SentCtx<'_, '_> {
                 if k < n && is_any(p, &self.toks[k], &["calling", "being"]) {
                     return After::NotClaim;
                 }
-                // "on calling", "for his resignation": a complement, not an adverbial.
-                if is_any(p, &u, &["on", "in"]) && self.toks.get(j + 1).is_some_and(|v| v.word && tt(p, v).ends_with("ing")) {
+                // "insisted on calling": a complement, not an adverbial ("said on hearing" is fine).
+                let say = matches!(cue_w.as_str(), "said" | "says" | "say" | "told" | "tells" | "added" | "adds");
+                if !say && is_any(p, &u, &["on", "in"]) && self.toks.get(j + 1).is_some_and(|v| v.word && tt(p, v).ends_with("ing")) {
                     return After::NotClaim;
                 }
                 j = k;
@@ -1033,7 +1068,7 @@ impl SentCtx<'_, '_> {
     /// An adverbial comma segment ("In Brussels", "Speaking to reporters", "On Thursday").
     fn adverbial(&self, a: usize, e: usize) -> bool {
         let p = self.p();
-        let Some(t) = self.toks[a..e].iter().find(|t| t.word) else {
+        let Some(t) = self.toks[a..e].iter().find(|t| t.word && !is_any(p, t, &["and", "but", "so", "yet", "or"])) else {
             return true;
         };
         let w = tt(p, t);
@@ -1047,12 +1082,9 @@ impl SentCtx<'_, '_> {
         if lw.ends_with("ly") && lw.len() > 4 && !LY_NOUNS.contains(&lw.as_str()) && e - a == 1 {
             return true;
         }
-        // A dateline word in capitals ("GENEVA"), or a short time phrase.
-        if w.len() > 2 && w.chars().all(|c| !c.is_lowercase()) && e - a <= 4 {
-            return true;
-        }
+        // A short time phrase ("Last week", "On March 3").
         let words = self.toks[a..e].iter().filter(|t| t.word).count();
-        words <= 4 && self.toks[a..e].iter().any(|t| is_any(p, t, TIME_WORDS) || super::document::month_number(tt(p, t)).is_some() && t.word && tt(p, t).len() >= 3 && capitalised(t))
+        words <= 4 && self.toks[a..e].iter().any(|t| is_any(p, t, TIME_WORDS) || is_any(p, t, MONTHS))
     }
 }
 

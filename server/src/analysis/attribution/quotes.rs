@@ -53,17 +53,35 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
             continue;
         };
         let base = b.span.start;
-        let pairs = quote_pairs(text);
+        let mut pairs = quote_pairs(text);
+        // One paragraph per line (or a quotation continued on the next line with a fresh
+        // opening mark): an unclosed quotation restarted at a line start continues there.
+        let mut chained_next: Vec<bool> = vec![false; pairs.len()];
+        for k in 0..pairs.len().saturating_sub(1) {
+            let (o, e) = pairs[k];
+            let ns = pairs[k + 1].0;
+            if e == usize::MAX && text[..ns].trim_end_matches([' ', '\t']).ends_with('\n') {
+                let end = text[..ns].trim_end().len().max(o + 1);
+                pairs[k] = (o, end);
+                chained_next[k] = true;
+            }
+        }
         let mut first = true;
+        let mut chain_carry: Option<usize> = None;
         let mut next_continue = None;
         let mut doubles: Vec<Span> = Vec::new();
-        for (s, e) in pairs {
-            let this_chain = if first && continue_chain.is_some() && text[..s].trim().is_empty() {
+        for (k, (s, e)) in pairs.into_iter().enumerate() {
+            let this_chain = if let Some(c) = chain_carry.take() {
+                c
+            } else if first && continue_chain.is_some() && text[..s].trim().is_empty() {
                 continue_chain.unwrap_or(chain)
             } else {
                 chain += 1;
                 chain
             };
+            if chained_next[k] {
+                chain_carry = Some(this_chain);
+            }
             first = false;
             let end = if e == usize::MAX {
                 // Unclosed: a quotation continuing in the next paragraph, or a stray mark.
