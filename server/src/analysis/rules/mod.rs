@@ -6,6 +6,14 @@
 
 use std::collections::BTreeMap;
 
+pub mod anonymous_source;
+pub mod fixes;
+pub mod footnotes;
+pub mod unattributed_quote;
+pub mod unsourced_statistic;
+pub mod vague_attribution;
+pub mod weasel_word;
+
 use super::document::{Directive, Document};
 use super::{Attribution, Context, Finding, PersonMention, Quote, Severity};
 use crate::config::RuleLevel;
@@ -77,8 +85,25 @@ pub fn run_all(
     quotes: &[Quote],
     ctx: &Context<'_>,
 ) -> Vec<Finding> {
-    let _ = (doc, people, attributions, quotes, ctx);
-    Vec::new()
+    let mut out = Vec::new();
+    let on = |code: &str| ctx.rules.level(code).is_some();
+    if on(vague_attribution::CODE) {
+        vague_attribution::check(doc, attributions, ctx, &mut out);
+    }
+    if on(anonymous_source::CODE) {
+        anonymous_source::check(doc, attributions, ctx, &mut out);
+    }
+    if on(unattributed_quote::CODE) {
+        unattributed_quote::check(doc, people, attributions, quotes, ctx, &mut out);
+    }
+    if on(weasel_word::CODE) {
+        weasel_word::check(doc, attributions, quotes, ctx, &mut out);
+    }
+    if on(unsourced_statistic::CODE) {
+        unsourced_statistic::check(doc, attributions, quotes, ctx, &mut out);
+    }
+    footnotes::check(doc, on(footnotes::UNDEFINED), on(footnotes::UNUSED), &mut out);
+    out
 }
 
 /// Drop findings that are off or suppressed, set configured severities, sort by position.
