@@ -151,6 +151,9 @@ pub struct EventMention {
     pub text: String,
     /// Lower-cased trigger noun ("summit").
     pub trigger: String,
+    /// Lexicon group of the trigger ("talks", "summit", "negotiations" → "meeting"): mentions
+    /// link across articles only within one class and group. Defaults to the trigger word.
+    pub group: String,
     pub class: EventClass,
     /// Normalised place (city) if known: "geneva".
     pub place: Option<String>,
