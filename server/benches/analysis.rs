@@ -15,11 +15,18 @@ fn analyse_one(c: &mut Criterion) {
     let kb = KbIndex::default();
     let lex = Lexicons::default();
     let rules = RuleSettings::default();
-    let ctx = Context { kb: &kb, lexicons: &lex, rules: &rules, fallback_date: None };
+    let ctx = Context {
+        kb: &kb,
+        lexicons: &lex,
+        rules: &rules,
+        fallback_date: None,
+    };
     let mut g = c.benchmark_group("analyze_article");
     for words in [500usize, 2000, 10000] {
         let text = synth::long_article(7, words);
-        g.bench_with_input(BenchmarkId::from_parameter(words), &text, |b, t| b.iter(|| analyze(t, &ctx)));
+        g.bench_with_input(BenchmarkId::from_parameter(words), &text, |b, t| {
+            b.iter(|| analyze(t, &ctx))
+        });
     }
     g.finish();
 }
@@ -54,7 +61,13 @@ fn index(c: &mut Criterion) {
 
 fn person_offset(ws: &Workspace, p: &Path) -> (u32, usize) {
     let f = ws.file_by_path(p).unwrap();
-    let m = f.analysis.people.iter().find(|m| m.form == byline::analysis::MentionForm::Surname).or(f.analysis.people.first()).unwrap();
+    let m = f
+        .analysis
+        .people
+        .iter()
+        .find(|m| m.form == byline::analysis::MentionForm::Surname)
+        .or(f.analysis.people.first())
+        .unwrap();
     (f.id, m.span.start + 1)
 }
 
@@ -66,11 +79,18 @@ fn queries(c: &mut Criterion) {
     let probe = dir.join("shard004").join("article-004321.md");
     let (fid, off) = person_offset(&ws, &probe);
     let key = match ws.item_at(fid, off) {
-        Some(Item::Person { resolution: byline::workspace::Resolution::Person(k), .. }) => k,
+        Some(Item::Person {
+            resolution: byline::workspace::Resolution::Person(k),
+            ..
+        }) => k,
         other => panic!("no person at probe: {other:?}"),
     };
-    c.bench_function("hover_person_10k", |b| b.iter(|| ws.person_info(&key, None)));
-    c.bench_function("references_person_10k", |b| b.iter(|| ws.person_mentions(&key)));
+    c.bench_function("hover_person_10k", |b| {
+        b.iter(|| ws.person_info(&key, None))
+    });
+    c.bench_function("references_person_10k", |b| {
+        b.iter(|| ws.person_mentions(&key))
+    });
     c.bench_function("item_at_10k", |b| b.iter(|| ws.item_at(fid, off)));
     let text: Arc<str> = Arc::from(synth::long_article(3, 2000));
     let edited = dir.join("shard000").join("article-000007.md");

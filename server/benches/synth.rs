@@ -7,7 +7,10 @@ pub struct Rng(u64);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1)
+        Rng(seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407)
+            | 1)
     }
     pub fn next(&mut self) -> u64 {
         // xorshift64*
@@ -27,22 +30,86 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Anna", "Lars", "Mette", "Sergei", "Margaret", "Pierre", "Helene", "Tomas", "Ingrid", "Jonas",
-    "Katarzyna", "Mehmet", "Ayesha", "Kenji", "Lucia", "Oskar", "Daniela", "Viktor", "Sofia", "Emil",
+    "Anna",
+    "Lars",
+    "Mette",
+    "Sergei",
+    "Margaret",
+    "Pierre",
+    "Helene",
+    "Tomas",
+    "Ingrid",
+    "Jonas",
+    "Katarzyna",
+    "Mehmet",
+    "Ayesha",
+    "Kenji",
+    "Lucia",
+    "Oskar",
+    "Daniela",
+    "Viktor",
+    "Sofia",
+    "Emil",
 ];
 const LAST: &[&str] = &[
-    "Keller", "Ryberg", "Holmgren", "Dvorak", "Ellwood", "Garnier", "Daubigny", "Lindqvist",
-    "Novak", "Brandt", "Kowalczyk", "Yilmaz", "Rahman", "Tanabe", "Moretti", "Strand", "Vidal",
-    "Petrov", "Andersen", "Falk",
+    "Keller",
+    "Ryberg",
+    "Holmgren",
+    "Dvorak",
+    "Ellwood",
+    "Garnier",
+    "Daubigny",
+    "Lindqvist",
+    "Novak",
+    "Brandt",
+    "Kowalczyk",
+    "Yilmaz",
+    "Rahman",
+    "Tanabe",
+    "Moretti",
+    "Strand",
+    "Vidal",
+    "Petrov",
+    "Andersen",
+    "Falk",
 ];
 const TITLES: &[&str] = &[
-    "Foreign Minister", "Deputy Foreign Minister", "Finance Minister", "Prime Minister",
-    "Interior Minister", "Ambassador", "Under Secretary of State", "Energy Minister", "Senator",
+    "Foreign Minister",
+    "Deputy Foreign Minister",
+    "Finance Minister",
+    "Prime Minister",
+    "Interior Minister",
+    "Ambassador",
+    "Under Secretary of State",
+    "Energy Minister",
+    "Senator",
     "Defence Minister",
 ];
-const CITIES: &[&str] = &["Geneva", "Copenhagen", "Vienna", "Brussels", "Oslo", "Helsinki", "Warsaw", "Lisbon"];
-const TRIGGERS: &[&str] = &["talks", "summit", "meeting", "negotiations", "vote", "conference"];
-const VAGUE: &[&str] = &["Analysts say", "Observers noted that", "Critics argue that", "Sources indicate that", "Many believe"];
+const CITIES: &[&str] = &[
+    "Geneva",
+    "Copenhagen",
+    "Vienna",
+    "Brussels",
+    "Oslo",
+    "Helsinki",
+    "Warsaw",
+    "Lisbon",
+];
+const TRIGGERS: &[&str] = &[
+    "talks",
+    "summit",
+    "meeting",
+    "negotiations",
+    "vote",
+    "conference",
+];
+const VAGUE: &[&str] = &[
+    "Analysts say",
+    "Observers noted that",
+    "Critics argue that",
+    "Sources indicate that",
+    "Many believe",
+];
 const CLAIMS: &[&str] = &[
     "the agreement would hold through the winter",
     "the two delegations remained far apart on verification",
@@ -60,7 +127,11 @@ const QUOTES: &[&str] = &[
 
 /// The ~200 invented officials: (title, first, last).
 pub fn official(k: usize) -> (&'static str, &'static str, &'static str) {
-    (TITLES[k % TITLES.len()], FIRST[(k / 7) % FIRST.len()], LAST[(k * 13 + k / 20) % LAST.len()])
+    (
+        TITLES[k % TITLES.len()],
+        FIRST[(k / 7) % FIRST.len()],
+        LAST[(k * 13 + k / 20) % LAST.len()],
+    )
 }
 
 /// Article `i` of the corpus with `seed` (≈4 KB).
@@ -81,13 +152,42 @@ pub fn article(seed: u64, i: usize) -> String {
     ));
     while s.len() < 3900 {
         match r.below(7) {
-            0 => s.push_str(&format!("“{},” {} said after the {}.\n\n", r.pick(QUOTES), a.2, trigger)),
+            0 => s.push_str(&format!(
+                "“{},” {} said after the {}.\n\n",
+                r.pick(QUOTES),
+                a.2,
+                trigger
+            )),
             1 => s.push_str(&format!("{} {}.\n\n", r.pick(VAGUE), r.pick(CLAIMS))),
-            2 => s.push_str(&format!("According to {} {}, {}.\n\n", b.1, b.2, r.pick(CLAIMS))),
-            3 => s.push_str(&format!("Turnout rose to {}.{} percent, and the budget reached €{}.{} billion.\n\n", 40 + r.below(50), r.below(10), 1 + r.below(9), r.below(10))),
-            4 => s.push_str(&format!("A senior official, who spoke on condition of anonymity, said {}.\n\n", r.pick(CLAIMS))),
-            5 => s.push_str(&format!("“{}.” The {} in {} continues on Wednesday.\n\n", r.pick(QUOTES), trigger, city)),
-            _ => s.push_str(&format!("{}'s delegation reportedly left early, while {} told reporters that {}.\n\n", b.2, a.2, r.pick(CLAIMS))),
+            2 => s.push_str(&format!(
+                "According to {} {}, {}.\n\n",
+                b.1,
+                b.2,
+                r.pick(CLAIMS)
+            )),
+            3 => s.push_str(&format!(
+                "Turnout rose to {}.{} percent, and the budget reached €{}.{} billion.\n\n",
+                40 + r.below(50),
+                r.below(10),
+                1 + r.below(9),
+                r.below(10)
+            )),
+            4 => s.push_str(&format!(
+                "A senior official, who spoke on condition of anonymity, said {}.\n\n",
+                r.pick(CLAIMS)
+            )),
+            5 => s.push_str(&format!(
+                "“{}.” The {} in {} continues on Wednesday.\n\n",
+                r.pick(QUOTES),
+                trigger,
+                city
+            )),
+            _ => s.push_str(&format!(
+                "{}'s delegation reportedly left early, while {} told reporters that {}.\n\n",
+                b.2,
+                a.2,
+                r.pick(CLAIMS)
+            )),
         }
     }
     s

@@ -52,7 +52,10 @@ pub fn render(out: &mut impl Write, reports: &[FileReport], color: bool) -> std:
         }
     }
     let [e, w, i, h] = counts(reports);
-    let files = reports.iter().filter(|r| r.config_problems.is_empty()).count();
+    let files = reports
+        .iter()
+        .filter(|r| r.config_problems.is_empty())
+        .count();
     writeln!(
         out,
         "{} checked: {}, {}, {}, {}",

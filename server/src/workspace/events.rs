@@ -61,7 +61,11 @@ impl EventIndex {
 
     pub fn remove_file(&mut self, file: u32) {
         if let Some(keys) = self.files.remove(&file) {
-            for (i, k) in keys.into_iter().enumerate().filter_map(|(i, k)| Some((i, k?))) {
+            for (i, k) in keys
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, k)| Some((i, k?)))
+            {
                 if let Some(s) = self.by_key.get_mut(&k) {
                     s.remove(&(file, i));
                     if s.is_empty() {

@@ -100,7 +100,10 @@ impl PeopleIndex {
         for p in &kb.people {
             let key = format!("kb:{}", p.id);
             let s = surname_key(&p.name);
-            self.kb_surnames.entry(s.clone()).or_default().push(key.clone());
+            self.kb_surnames
+                .entry(s.clone())
+                .or_default()
+                .push(key.clone());
             self.key_surname.insert(key.clone(), s);
             self.kb_names.insert(key, p.name.clone());
         }
@@ -127,7 +130,10 @@ impl PeopleIndex {
             let link = link_of(m);
             match &link {
                 Link::Direct(key) => {
-                    self.direct.entry(key.clone()).or_default().insert((file, i));
+                    self.direct
+                        .entry(key.clone())
+                        .or_default()
+                        .insert((file, i));
                     *self
                         .spellings
                         .entry(key.clone())
@@ -135,8 +141,14 @@ impl PeopleIndex {
                         .entry(m.name.clone())
                         .or_default() += 1;
                     if m.role == PersonRole::Subject {
-                        let s = if m.surname.is_empty() { surname_key(&m.name) } else { m.surname.clone() };
-                        self.key_surname.entry(key.clone()).or_insert_with(|| s.clone());
+                        let s = if m.surname.is_empty() {
+                            surname_key(&m.name)
+                        } else {
+                            m.surname.clone()
+                        };
+                        self.key_surname
+                            .entry(key.clone())
+                            .or_insert_with(|| s.clone());
                         let s = self.key_surname[key].clone();
                         let e = self.surname_keys.entry(s.clone()).or_default();
                         let fresh = e.is_empty();
@@ -157,7 +169,9 @@ impl PeopleIndex {
 
     /// Forget everything `file` contributed.
     pub fn remove_file(&mut self, file: u32) {
-        let Some(links) = self.files.remove(&file) else { return };
+        let Some(links) = self.files.remove(&file) else {
+            return;
+        };
         for (i, link) in links.into_iter().enumerate() {
             match link {
                 Link::Direct(key) => {
@@ -312,14 +326,20 @@ impl PeopleIndex {
             return sp
                 .iter()
                 .filter(|(_, &c)| c > 0)
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.len().cmp(&a.0.len())).then(b.0.cmp(a.0)))
+                .max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then(b.0.len().cmp(&a.0.len()))
+                        .then(b.0.cmp(a.0))
+                })
                 .map(|(n, _)| n.clone());
         }
         if let Some(s) = key.strip_prefix("surname:") {
             let (f, i) = *self.bare.get(s)?.iter().next()?;
             let _ = (f, i);
             let mut chars = s.chars();
-            return chars.next().map(|c| c.to_uppercase().chain(chars).collect());
+            return chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect());
         }
         None
     }
@@ -386,18 +406,25 @@ impl PeopleIndex {
     /// Mentions of `file` spelled slightly differently from a known person ("Sergey Ryabkov"
     /// vs "Sergei Ryabkov"): (mention index, the known spelling). Known = a KB person, or a
     /// cluster mentioned in more files than this spelling.
-    pub fn name_variants(&self, file: u32, people: &[PersonMention], kb: &KbIndex) -> Vec<(usize, String)> {
+    pub fn name_variants(
+        &self,
+        file: u32,
+        people: &[PersonMention],
+        kb: &KbIndex,
+    ) -> Vec<(usize, String)> {
         let _ = kb;
         let mut out = Vec::new();
         for (i, m) in people.iter().enumerate() {
-            if m.form != MentionForm::FullName || m.kb_id.is_some() || m.role != PersonRole::Subject {
+            if m.form != MentionForm::FullName || m.kb_id.is_some() || m.role != PersonRole::Subject
+            {
                 continue;
             }
             let key = full_key(&m.name);
             let own_files = self.files_mentioning(&key).max(1);
             let first = Self::first_word(&key);
             let s = surname_key(&m.name);
-            let established = |k: &str| k.starts_with("kb:") || self.files_mentioning(k) > own_files;
+            let established =
+                |k: &str| k.starts_with("kb:") || self.files_mentioning(k) > own_files;
             let mut found: Option<String> = None;
             // Same surname, first name within a small edit distance.
             for k in self.candidates(&s) {
@@ -447,7 +474,11 @@ fn link_of(m: &PersonMention) -> Link {
     if m.resolved {
         return Link::Direct(full_key(&m.name));
     }
-    let s = if m.surname.is_empty() { surname_key(&m.name) } else { m.surname.clone() };
+    let s = if m.surname.is_empty() {
+        surname_key(&m.name)
+    } else {
+        m.surname.clone()
+    };
     Link::Bare(s)
 }
 
@@ -457,7 +488,14 @@ fn deletions(s: &str) -> Vec<String> {
         return Vec::new();
     }
     (0..chars.len())
-        .map(|i| chars.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| *c).collect())
+        .map(|i| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, c)| *c)
+                .collect()
+        })
         .collect()
 }
 
@@ -477,4 +515,3 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
-

@@ -111,7 +111,10 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
         // Single quotes outside double quotes.
         for (s, e) in single_pairs(text) {
             let span = base + s..base + e;
-            if doubles.iter().any(|d| d.start <= span.start && span.end <= d.end) {
+            if doubles
+                .iter()
+                .any(|d| d.start <= span.start && span.end <= d.end)
+            {
                 continue;
             }
             chain += 1;
@@ -155,7 +158,9 @@ fn single_pairs(text: &str) -> Vec<(usize, usize)> {
     while let Some((i, c)) = it.next() {
         let next = it.peek().map(|x| x.1);
         if matches!(c, '‘' | '\'' | '’') {
-            let left_ok = prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '"' | '“'));
+            let left_ok = prev.is_none_or(|p| {
+                p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '"' | '“')
+            });
             let right_word = next.is_some_and(|n| n.is_alphanumeric());
             let right_end = next.is_none_or(|n| !n.is_alphanumeric());
             let prev_ok = prev.is_some_and(|p| !p.is_whitespace());
@@ -187,7 +192,10 @@ mod tests {
 
     fn quotes(t: &str) -> Vec<String> {
         let d = Document::parse(t, None);
-        find_quotes(&d).iter().map(|q| t[q.span.clone()].to_string()).collect()
+        find_quotes(&d)
+            .iter()
+            .map(|q| t[q.span.clone()].to_string())
+            .collect()
     }
 
     #[test]
@@ -213,6 +221,9 @@ mod tests {
 
     #[test]
     fn stray_opener_is_dropped() {
-        assert_eq!(quotes("He said “nothing.\n\nThen he left."), Vec::<String>::new());
+        assert_eq!(
+            quotes("He said “nothing.\n\nThen he left."),
+            Vec::<String>::new()
+        );
     }
 }

@@ -36,15 +36,30 @@ pub fn tokenize(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Tok>) {
             continue;
         }
         if let Some((s, f)) = cur.take() {
-            out.push(Tok { s: base + s, e: base + i, word: true, ch: f });
+            out.push(Tok {
+                s: base + s,
+                e: base + i,
+                word: true,
+                ch: f,
+            });
         }
         prev_alnum = false;
         if !c.is_whitespace() {
-            out.push(Tok { s: base + i, e: base + i + c.len_utf8(), word: false, ch: c });
+            out.push(Tok {
+                s: base + i,
+                e: base + i + c.len_utf8(),
+                word: false,
+                ch: c,
+            });
         }
     }
     if let Some((s, f)) = cur {
-        out.push(Tok { s: base + s, e: base + slice.len(), word: true, ch: f });
+        out.push(Tok {
+            s: base + s,
+            e: base + slice.len(),
+            word: true,
+            ch: f,
+        });
     }
 }
 
@@ -101,7 +116,25 @@ mod tests {
         let mut v = Vec::new();
         tokenize(t, 0..t.len(), &mut v);
         let s: Vec<&str> = v.iter().map(|x| tt(t, x)).collect();
-        assert_eq!(s, vec!["Mr", ".", "Ryabkov's", "U.S", ".", "counterpart", "said", ":", "“", "won't", "”", "—", "3.5", "%"]);
+        assert_eq!(
+            s,
+            vec![
+                "Mr",
+                ".",
+                "Ryabkov's",
+                "U.S",
+                ".",
+                "counterpart",
+                "said",
+                ":",
+                "“",
+                "won't",
+                "”",
+                "—",
+                "3.5",
+                "%"
+            ]
+        );
         assert_eq!(strip_possessive("Ryabkov's"), ("Ryabkov", true));
         assert_eq!(strip_possessive("delegations’"), ("delegations", true));
     }

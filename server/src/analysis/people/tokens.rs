@@ -58,8 +58,8 @@ impl Tok {
 const DOT_WORDS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt", "prof", "maj",
     "adm", "rev", "hon", "st", "jr", "sr", "mt", "ft", "cmdr", "cpl", "pvt", "supt", "atty", "mme",
-    "messrs", "sens", "reps", "gens", "brig", "insp", "det", "amb", "pres", "no", "vs", "inc", "co",
-    "corp", "ltd", "dept",
+    "messrs", "sens", "reps", "gens", "brig", "insp", "det", "amb", "pres", "no", "vs", "inc",
+    "co", "corp", "ltd", "dept",
 ];
 
 pub fn is_cjk(c: char) -> bool {
@@ -162,7 +162,9 @@ pub fn tokenize_str(text: &str, base: usize, sent: u32, out: &mut Vec<Tok>) {
                 if is_apos(d) && (w.ends_with('s') || w.ends_with('S')) {
                     let nj = j + d.len_utf8();
                     let next = text[nj..].chars().next();
-                    if next.is_none_or(|n| !n.is_alphanumeric()) && w.chars().next().is_some_and(char::is_uppercase) {
+                    if next.is_none_or(|n| !n.is_alphanumeric())
+                        && w.chars().next().is_some_and(char::is_uppercase)
+                    {
                         poss = Some((j, nj));
                         it.next();
                     }
@@ -224,7 +226,10 @@ pub fn shape(w: &str) -> u16 {
     } else if first.is_lowercase() {
         f |= LOWER;
     }
-    let all_upper = letters >= 2 && w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let all_upper = letters >= 2
+        && w.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
     if all_upper {
         f |= ALLCAPS;
     }
@@ -237,7 +242,9 @@ pub fn shape(w: &str) -> u16 {
     f
 }
 
-const ARABIC_PARTICLES: &[&str] = &["al", "el", "ad", "as", "ash", "at", "az", "bin", "ibn", "abu", "ben", "bint", "d", "l"];
+const ARABIC_PARTICLES: &[&str] = &[
+    "al", "el", "ad", "as", "ash", "at", "az", "bin", "ibn", "abu", "ben", "bint", "d", "l",
+];
 
 fn is_namey(w: &str) -> bool {
     if w.chars().any(|c| c.is_ascii_digit()) {
@@ -268,16 +275,38 @@ mod tests {
     fn words(t: &str) -> Vec<(String, Kind)> {
         let mut v = Vec::new();
         tokenize_str(t, 0, 0, &mut v);
-        v.iter().map(|k| (t[k.range()].to_string(), k.kind)).collect()
+        v.iter()
+            .map(|k| (t[k.range()].to_string(), k.kind))
+            .collect()
     }
 
     #[test]
     fn words_possessives_abbreviations() {
-        let w = words("Mr. Macron's aide, J. Smith-Jones, met U.S. officials in al-Quds and O'Brien's.");
+        let w = words(
+            "Mr. Macron's aide, J. Smith-Jones, met U.S. officials in al-Quds and O'Brien's.",
+        );
         let texts: Vec<&str> = w.iter().map(|x| x.0.as_str()).collect();
         assert_eq!(
             texts,
-            vec!["Mr.", "Macron", "'s", "aide", ",", "J.", "Smith-Jones", ",", "met", "U.S.", "officials", "in", "al-Quds", "and", "O'Brien", "'s", "."]
+            vec![
+                "Mr.",
+                "Macron",
+                "'s",
+                "aide",
+                ",",
+                "J.",
+                "Smith-Jones",
+                ",",
+                "met",
+                "U.S.",
+                "officials",
+                "in",
+                "al-Quds",
+                "and",
+                "O'Brien",
+                "'s",
+                "."
+            ]
         );
         assert_eq!(w[2].1, Kind::Poss);
     }

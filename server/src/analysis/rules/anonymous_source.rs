@@ -13,17 +13,23 @@ pub const CODE: &str = "anonymous-source";
 /// Whether `text` contains an untagged entry of lexicon `name`.
 pub fn lexicon_hit(lex: &Lexicons, name: &str, text: &str) -> bool {
     let l = lex.get(name);
-    l.find_words(text).iter().any(|(_, i)| l.entries().get(*i).is_some_and(|e| !e.contains('\t')))
+    l.find_words(text)
+        .iter()
+        .any(|(_, i)| l.entries().get(*i).is_some_and(|e| !e.contains('\t')))
 }
 
 /// Whether `text` gives a reason for anonymity (entries tagged `reason`).
 pub fn gives_reason(lex: &Lexicons, text: &str) -> bool {
     let l = lex.get("anonymous-sources");
-    l.find_words(text).iter().any(|(_, i)| l.entries().get(*i).is_some_and(|e| e.ends_with("\treason")))
+    l.find_words(text)
+        .iter()
+        .any(|(_, i)| l.entries().get(*i).is_some_and(|e| e.ends_with("\treason")))
 }
 
 fn head_words(s: &str) -> impl Iterator<Item = String> + '_ {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -37,7 +43,10 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
         if !(lexicon_hit(lex, "anonymous-sources", src) || lexicon_hit(lex, "vague-sources", src)) {
             continue;
         }
-        if matches!(doc.sentence_kind(a.sentence), BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef) {
+        if matches!(
+            doc.sentence_kind(a.sentence),
+            BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef
+        ) {
             continue;
         }
         let earlier = seen.clone();
@@ -50,7 +59,11 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
                 continue;
             }
         }
-        let sentence = doc.sentences.get(a.sentence).map(|s| doc.prose_of(&s.span)).unwrap_or("");
+        let sentence = doc
+            .sentences
+            .get(a.sentence)
+            .map(|s| doc.prose_of(&s.span))
+            .unwrap_or("");
         if gives_reason(lex, sentence) {
             continue;
         }
@@ -58,9 +71,14 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
         let mut f = finding(
             CODE,
             a.source.clone(),
-            format!("'{phrase}': unnamed source; name them, or say why they were granted anonymity"),
+            format!(
+                "'{phrase}': unnamed source; name them, or say why they were granted anonymity"
+            ),
         );
-        f.fixes = vec![name_source(a.source.clone(), "named source"), disable_line(doc, CODE, a.source.start)];
+        f.fixes = vec![
+            name_source(a.source.clone(), "named source"),
+            disable_line(doc, CODE, a.source.start),
+        ];
         out.push(f);
     }
 }
@@ -71,15 +89,34 @@ mod tests {
     use crate::analysis::testutil::ctx;
 
     fn flags(t: &str) -> Vec<String> {
-        analyze(t, &ctx()).findings.into_iter().filter(|f| f.code == super::CODE).map(|f| t[f.span].to_string()).collect()
+        analyze(t, &ctx())
+            .findings
+            .into_iter()
+            .filter(|f| f.code == super::CODE)
+            .map(|f| t[f.span].to_string())
+            .collect()
     }
 
     #[test]
     fn fires_on_unnamed_officials() {
-        assert_eq!(flags("French officials said the plan was dead."), vec!["French officials"]);
-        assert_eq!(flags("Inside the room, according to a person familiar with the talks, little happened."), vec!["a person familiar with the talks"]);
-        assert_eq!(flags("“This is the beginning,” one insider said."), vec!["one insider"]);
-        assert_eq!(flags("Two Western diplomats said the mood was grim."), vec!["Two Western diplomats"]);
+        assert_eq!(
+            flags("French officials said the plan was dead."),
+            vec!["French officials"]
+        );
+        assert_eq!(
+            flags(
+                "Inside the room, according to a person familiar with the talks, little happened."
+            ),
+            vec!["a person familiar with the talks"]
+        );
+        assert_eq!(
+            flags("“This is the beginning,” one insider said."),
+            vec!["one insider"]
+        );
+        assert_eq!(
+            flags("Two Western diplomats said the mood was grim."),
+            vec!["Two Western diplomats"]
+        );
     }
 
     #[test]
@@ -94,6 +131,9 @@ mod tests {
             assert!(flags(t).is_empty(), "{t}: {:?}", flags(t));
         }
         // A repeat is quiet, the first mention is not.
-        assert_eq!(flags("A senior official said no. The official said it twice."), vec!["A senior official"]);
+        assert_eq!(
+            flags("A senior official said no. The official said it twice."),
+            vec!["A senior official"]
+        );
     }
 }

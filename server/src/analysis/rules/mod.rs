@@ -102,7 +102,12 @@ pub fn run_all(
     if on(unsourced_statistic::CODE) {
         unsourced_statistic::check(doc, attributions, quotes, ctx, &mut out);
     }
-    footnotes::check(doc, on(footnotes::UNDEFINED), on(footnotes::UNUSED), &mut out);
+    footnotes::check(
+        doc,
+        on(footnotes::UNDEFINED),
+        on(footnotes::UNUSED),
+        &mut out,
+    );
     out
 }
 
@@ -115,7 +120,9 @@ pub fn finalize(doc: &Document<'_>, findings: &mut Vec<Finding>, settings: &Rule
         }
         None => false,
     });
-    findings.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
+    });
     findings.dedup_by(|a, b| a.span == b.span && a.code == b.code);
 }
 
@@ -195,8 +202,12 @@ mod tests {
         let doc = Document::parse("x", None);
         let mut s = RuleSettings::default();
         s.levels.insert("weasel-word".into(), RuleLevel::Off);
-        s.levels.insert("vague-attribution".into(), RuleLevel::On(Severity::Error));
-        let mut fs = vec![finding("weasel-word", 0..1), finding("vague-attribution", 0..1)];
+        s.levels
+            .insert("vague-attribution".into(), RuleLevel::On(Severity::Error));
+        let mut fs = vec![
+            finding("weasel-word", 0..1),
+            finding("vague-attribution", 0..1),
+        ];
         finalize(&doc, &mut fs, &s);
         assert_eq!(fs.len(), 1);
         assert_eq!(fs[0].severity, Severity::Error);
