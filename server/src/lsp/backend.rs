@@ -75,7 +75,7 @@ impl Backend {
                         if changed.is_err() { continue; }
                         let (done, total) = *rx.borrow_and_update();
                         if let Some(p) = &ongoing {
-                            let pct = if total == 0 { 100 } else { (done * 100 / total) as u32 };
+                            let pct = (done * 100).checked_div(total).unwrap_or(100) as u32;
                             p.report_with_message(format!("{done}/{total} files"), pct).await;
                         }
                         // Coalesce bursts of updates.
@@ -210,7 +210,7 @@ fn negotiate_encoding(params: &InitializeParams) -> Encoding {
         .as_ref()
         .and_then(|g| g.position_encodings.as_ref());
     match offered {
-        Some(list) if list.iter().any(|e| *e == PositionEncodingKind::UTF8) => Encoding::Utf8,
+        Some(list) if list.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
         _ => Encoding::Utf16,
     }
 }
