@@ -1,2 +1,714 @@
-//! placeholder
+//! All article files, their analyses and the cross-file index of people and events.
+//!
+//! Guarantees:
+//! - Knows nothing of the protocol: paths and byte spans in, plain data out.
+//! - Incremental per file: `upsert` re-analyses one file and updates only that file's
+//!   contributions to the indexes (O(size of that file), not of the workspace).
+//! - No global lock around analysis: analysis runs on the caller's thread with no lock held;
+//!   the per-file map is a `DashMap`; the people/event indexes are behind short `RwLock`s that
+//!   are only taken to swap one file's contributions or answer a query.
+//! - Open documents override disk: `upsert_disk` is ignored for a file the editor has open.
+//! - Never writes any file.
+
+pub mod events;
 pub mod people;
+pub mod scan;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
+use dashmap::DashMap;
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::analysis::rules::RuleSettings;
+use crate::analysis::{
+    self, Context, EventMention, FileAnalysis, Finding, KbIndex, Lexicons, PersonMention, Span,
+};
+use crate::config::{self, Config, ConfigProblem, KbRole, PersonEntry, Settings};
+
+pub use events::{EventIndex, EventSummary};
+pub use people::{PeopleIndex, Resolution};
+
+pub type FileId = u32;
+
+/// Everything derived from one `byline.toml` (or the defaults).
+#[derive(Debug, Default)]
+pub struct ConfigState {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    pub settings: Settings,
+    pub kb: KbIndex,
+    pub lexicons: Lexicons,
+    pub rules: RuleSettings,
+    /// Problems of the last parse (a failed parse keeps the previous good state's data).
+    pub problems: Vec<ConfigProblem>,
+}
+
+impl ConfigState {
+    pub fn from_config(path: Option<PathBuf>, config: Config, problems: Vec<ConfigProblem>) -> Self {
+        let lexicons = Lexicons::with_patches(&config.settings.lexicons);
+        let rules = RuleSettings {
+            levels: config.settings.rules.clone(),
+        };
+        ConfigState {
+            path,
+            kb: KbIndex::new(config.people, config.events),
+            lexicons,
+            rules,
+            settings: config.settings,
+            problems,
+        }
+    }
+
+    /// Same knowledge base, new settings (from the editor).
+    pub fn with_settings(&self, settings: Settings) -> Self {
+        ConfigState {
+            path: self.path.clone(),
+            kb: KbIndex::new(self.kb.people.clone(), self.kb.events.clone()),
+            lexicons: Lexicons::with_patches(&settings.lexicons),
+            rules: RuleSettings {
+                levels: settings.rules.clone(),
+            },
+            settings,
+            problems: self.problems.clone(),
+        }
+    }
+}
+
+/// One file's text and analysis.
+#[derive(Debug)]
+pub struct FileEntry {
+    pub id: FileId,
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub analysis: Arc<FileAnalysis>,
+    /// Editor version when the text came from the editor.
+    pub version: Option<i32>,
+    pub open: bool,
+}
+
+/// A place in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: FileId,
+    pub path: PathBuf,
+    pub span: Span,
+}
+
+/// What stands at an offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Person {
+        mention: usize,
+        resolution: Resolution,
+    },
+    Event {
+        mention: usize,
+        key: Option<String>,
+    },
+}
+
+/// One way the articles describe a person's role, with where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleGroup {
+    pub normalized: String,
+    /// A representative verbatim form.
+    pub text: String,
+    pub count: usize,
+    pub places: Vec<Location>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonInfo {
+    pub key: String,
+    pub name: String,
+    pub kb: Option<PersonEntry>,
+    /// The KB role held on the reference date, if any.
+    pub current_role: Option<KbRole>,
+    pub roles: Vec<RoleGroup>,
+    pub files: usize,
+    pub mentions: usize,
+    pub first_mention: Option<Location>,
+    pub warnings: Vec<String>,
+}
+
+/// Result of a workspace scan.
+#[derive(Debug, Default)]
+pub struct ScanReport {
+    pub files: usize,
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+#[derive(Debug, Default)]
+pub struct Workspace {
+    roots: RwLock<Vec<(PathBuf, Arc<ConfigState>)>>,
+    /// Config for files outside every root.
+    default_config: RwLock<Arc<ConfigState>>,
+    ids: DashMap<PathBuf, FileId>,
+    paths: RwLock<Vec<PathBuf>>,
+    files: DashMap<FileId, Arc<FileEntry>>,
+    people: RwLock<PeopleIndex>,
+    events: RwLock<EventIndex>,
+}
+
+static DATE_IN_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{4})-(\d{2})-(\d{2})").unwrap());
+
+/// A date in the file name ("2026-03-12-geneva.txt"), else the file's modification date.
+pub fn fallback_date(path: &Path) -> Option<NaiveDate> {
+    let name = path.file_name()?.to_string_lossy();
+    if let Some(c) = DATE_IN_NAME.captures(&name) {
+        if let Some(d) =
+            NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)
+        {
+            return Some(d);
+        }
+    }
+    let modified = std::fs::metadata(path).ok()?.modified().ok()?;
+    let dt: chrono::DateTime<chrono::Local> = modified.into();
+    Some(dt.date_naive())
+}
+
+fn rlock<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn wlock<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    // -- roots and configuration ---------------------------------------------------------
+
+    /// Add a workspace root, loading its `byline.toml` if present. Returns the config problems.
+    pub fn add_root(&self, root: &Path) -> Vec<ConfigProblem> {
+        let root = normalize(root);
+        let path = root.join(config::FILE_NAME);
+        let (state, problems) = match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let parsed = config::parse(&text);
+                let problems = parsed.problems.clone();
+                let cfg = parsed.config.unwrap_or_default();
+                (ConfigState::from_config(Some(path), cfg, parsed.problems), problems)
+            }
+            Err(_) => (ConfigState::default(), Vec::new()),
+        };
+        let mut roots = wlock(&self.roots);
+        roots.retain(|(p, _)| p != &root);
+        roots.push((root, Arc::new(state)));
+        // Longest root first, so nested roots win.
+        roots.sort_by_key(|(p, _)| std::cmp::Reverse(p.as_os_str().len()));
+        problems
+    }
+
+    pub fn remove_root(&self, root: &Path) {
+        let root = normalize(root);
+        wlock(&self.roots).retain(|(p, _)| p != &root);
+        let gone: Vec<FileId> = self
+            .files
+            .iter()
+            .filter(|e| e.path.starts_with(&root) && !e.open)
+            .map(|e| e.id)
+            .collect();
+        for id in gone {
+            self.remove_id(id);
+        }
+    }
+
+    pub fn roots(&self) -> Vec<PathBuf> {
+        rlock(&self.roots).iter().map(|(p, _)| p.clone()).collect()
+    }
+
+    /// The root a path belongs to.
+    pub fn root_of(&self, path: &Path) -> Option<PathBuf> {
+        rlock(&self.roots)
+            .iter()
+            .find(|(r, _)| path.starts_with(r))
+            .map(|(r, _)| r.clone())
+    }
+
+    /// The configuration in force for a path.
+    pub fn config_for(&self, path: &Path) -> Arc<ConfigState> {
+        rlock(&self.roots)
+            .iter()
+            .find(|(r, _)| path.starts_with(r))
+            .map(|(_, c)| c.clone())
+            .unwrap_or_else(|| rlock(&self.default_config).clone())
+    }
+
+    /// Re-parse a root's `byline.toml` from `text`. On error the previous configuration stays
+    /// in force (with the new problems recorded). Returns the problems and whether the
+    /// configuration changed (callers then re-analyse).
+    pub fn set_config_text(&self, config_path: &Path, text: &str) -> (Vec<ConfigProblem>, bool) {
+        let config_path = normalize(config_path);
+        let Some(root) = config_path.parent().map(Path::to_path_buf) else {
+            return (Vec::new(), false);
+        };
+        let parsed = config::parse(text);
+        let mut roots = wlock(&self.roots);
+        let Some(slot) = roots.iter_mut().find(|(r, _)| *r == root) else {
+            return (parsed.problems, false);
+        };
+        match parsed.config {
+            Some(cfg) => {
+                slot.1 = Arc::new(ConfigState::from_config(
+                    Some(config_path),
+                    cfg,
+                    parsed.problems.clone(),
+                ));
+                (parsed.problems, true)
+            }
+            None => {
+                let old = &slot.1;
+                let kept = ConfigState {
+                    path: old.path.clone(),
+                    settings: old.settings.clone(),
+                    kb: KbIndex::new(old.kb.people.clone(), old.kb.events.clone()),
+                    lexicons: old.lexicons.clone(),
+                    rules: old.rules.clone(),
+                    problems: parsed.problems.clone(),
+                };
+                slot.1 = Arc::new(kept);
+                (parsed.problems, false)
+            }
+        }
+    }
+
+    /// Apply editor settings on top of every root's file configuration.
+    pub fn apply_settings_json(&self, json: &serde_json::Value) -> Vec<String> {
+        let mut msgs = Vec::new();
+        let mut roots = wlock(&self.roots);
+        for (_, state) in roots.iter_mut() {
+            let (s, m) = config::settings_from_json(&state.settings, json);
+            msgs = m;
+            *state = Arc::new(state.with_settings(s));
+        }
+        let mut d = wlock(&self.default_config);
+        let (s, m) = config::settings_from_json(&d.settings, json);
+        if msgs.is_empty() {
+            msgs = m;
+        }
+        *d = Arc::new(d.with_settings(s));
+        msgs
+    }
+
+    // -- files -----------------------------------------------------------------------------
+
+    pub fn file_id(&self, path: &Path) -> FileId {
+        if let Some(id) = self.ids.get(path) {
+            return *id;
+        }
+        let mut paths = wlock(&self.paths);
+        // Re-check under the lock: another thread may have interned it meanwhile.
+        if let Some(id) = self.ids.get(path) {
+            return *id;
+        }
+        let id = paths.len() as FileId;
+        paths.push(path.to_path_buf());
+        self.ids.insert(path.to_path_buf(), id);
+        id
+    }
+
+    pub fn lookup(&self, path: &Path) -> Option<FileId> {
+        self.ids.get(path).map(|r| *r)
+    }
+
+    pub fn path_of(&self, id: FileId) -> Option<PathBuf> {
+        rlock(&self.paths).get(id as usize).cloned()
+    }
+
+    pub fn file(&self, id: FileId) -> Option<Arc<FileEntry>> {
+        self.files.get(&id).map(|e| e.clone())
+    }
+
+    pub fn file_by_path(&self, path: &Path) -> Option<Arc<FileEntry>> {
+        self.file(self.lookup(path)?)
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// All files, sorted by path.
+    pub fn all_files(&self) -> Vec<Arc<FileEntry>> {
+        let mut v: Vec<_> = self.files.iter().map(|e| e.clone()).collect();
+        v.sort_by(|a, b| a.path.cmp(&b.path));
+        v
+    }
+
+    /// Analyse text for `path` without storing it.
+    pub fn analyze(&self, path: &Path, text: &str) -> FileAnalysis {
+        let cfg = self.config_for(path);
+        let ctx = Context {
+            kb: &cfg.kb,
+            lexicons: &cfg.lexicons,
+            rules: &cfg.rules,
+            fallback_date: fallback_date(path),
+        };
+        analysis::analyze(text, &ctx)
+    }
+
+    /// Text from the editor (open document). Analyses and indexes it.
+    pub fn upsert_open(&self, path: &Path, text: Arc<str>, version: i32) -> Arc<FileEntry> {
+        let analysis = Arc::new(self.analyze(path, &text));
+        self.store(path, text, analysis, Some(version), true)
+    }
+
+    /// Store an already computed analysis for an open document, unless a newer version is
+    /// stored already (analyses of old versions finishing late never overwrite newer ones).
+    pub fn store_open(
+        &self,
+        path: &Path,
+        text: Arc<str>,
+        analysis: Arc<FileAnalysis>,
+        version: i32,
+    ) -> Option<Arc<FileEntry>> {
+        if let Some(cur) = self.file_by_path(path) {
+            if cur.open && cur.version.is_some_and(|v| v > version) {
+                return None;
+            }
+        }
+        Some(self.store(path, text, analysis, Some(version), true))
+    }
+
+    /// Text from disk. Ignored when the editor has the file open.
+    pub fn upsert_disk(&self, path: &Path, text: Arc<str>) -> Option<Arc<FileEntry>> {
+        if self.file_by_path(path).is_some_and(|f| f.open) {
+            return None;
+        }
+        let analysis = Arc::new(self.analyze(path, &text));
+        if self.file_by_path(path).is_some_and(|f| f.open) {
+            return None; // opened while we analysed
+        }
+        Some(self.store(path, text, analysis, None, false))
+    }
+
+    fn store(
+        &self,
+        path: &Path,
+        text: Arc<str>,
+        analysis: Arc<FileAnalysis>,
+        version: Option<i32>,
+        open: bool,
+    ) -> Arc<FileEntry> {
+        let id = self.file_id(path);
+        let cfg = self.config_for(path);
+        {
+            let mut p = wlock(&self.people);
+            p.update_file(id, &analysis.people, &cfg.kb);
+        }
+        {
+            let mut e = wlock(&self.events);
+            e.update_file(id, &analysis.events, analysis.meta.date, &cfg.kb);
+        }
+        let entry = Arc::new(FileEntry {
+            id,
+            path: path.to_path_buf(),
+            text,
+            analysis,
+            version,
+            open,
+        });
+        self.files.insert(id, entry.clone());
+        entry
+    }
+
+    /// The editor closed a document: it no longer overrides disk. The caller re-reads the
+    /// disk version (`upsert_disk`) or removes the file if it is gone.
+    pub fn close(&self, path: &Path) {
+        if let Some(f) = self.file_by_path(path) {
+            let entry = FileEntry {
+                id: f.id,
+                path: f.path.clone(),
+                text: f.text.clone(),
+                analysis: f.analysis.clone(),
+                version: None,
+                open: false,
+            };
+            self.files.insert(f.id, Arc::new(entry));
+        }
+    }
+
+    pub fn remove(&self, path: &Path) {
+        if let Some(id) = self.lookup(path) {
+            if self.file(id).is_some_and(|f| f.open) {
+                return;
+            }
+            self.remove_id(id);
+        }
+    }
+
+    fn remove_id(&self, id: FileId) {
+        self.files.remove(&id);
+        wlock(&self.people).remove_file(id);
+        wlock(&self.events).remove_file(id);
+    }
+
+    /// Re-analyse every file (after a configuration change), keeping texts.
+    pub fn reanalyze_all(&self) {
+        for f in self.all_files() {
+            let analysis = Arc::new(self.analyze(&f.path, &f.text));
+            self.store(&f.path, f.text.clone(), analysis, f.version, f.open);
+        }
+    }
+
+    // -- queries ---------------------------------------------------------------------------
+
+    /// The person or event mention at `offset` in a file.
+    pub fn item_at(&self, id: FileId, offset: usize) -> Option<Item> {
+        let f = self.file(id)?;
+        let a = &f.analysis;
+        let hit = |s: &Span| s.start <= offset && offset <= s.end && s.start < s.end;
+        if let Some(i) = a.people.iter().position(|m| hit(&m.span)) {
+            return Some(Item::Person {
+                mention: i,
+                resolution: rlock(&self.people).resolve(id, i),
+            });
+        }
+        if let Some(i) = a.events.iter().position(|m| hit(&m.span)) {
+            return Some(Item::Event {
+                mention: i,
+                key: rlock(&self.events).cluster_of(id, i),
+            });
+        }
+        None
+    }
+
+    fn locations(&self, pairs: Vec<(FileId, usize)>, person: bool) -> Vec<Location> {
+        let mut out = Vec::with_capacity(pairs.len());
+        for (fid, i) in pairs {
+            let Some(f) = self.file(fid) else { continue };
+            let span = if person {
+                f.analysis.people.get(i).map(|m| m.span.clone())
+            } else {
+                f.analysis.events.get(i).map(|m| m.span.clone())
+            };
+            if let Some(span) = span {
+                out.push(Location {
+                    file: fid,
+                    path: f.path.clone(),
+                    span,
+                });
+            }
+        }
+        out.sort_by(|a, b| (&a.path, a.span.start).cmp(&(&b.path, b.span.start)));
+        out
+    }
+
+    /// Every mention of a person cluster, sorted by path and position.
+    pub fn person_mentions(&self, key: &str) -> Vec<Location> {
+        let pairs = rlock(&self.people).mentions(key);
+        self.locations(pairs, true)
+    }
+
+    pub fn person_mention(&self, id: FileId, i: usize) -> Option<PersonMention> {
+        self.file(id)?.analysis.people.get(i).cloned()
+    }
+
+    pub fn event_mention(&self, id: FileId, i: usize) -> Option<EventMention> {
+        self.file(id)?.analysis.events.get(i).cloned()
+    }
+
+    pub fn event_mentions(&self, key: &str) -> Vec<Location> {
+        let pairs = rlock(&self.events).mentions(key);
+        self.locations(pairs, false)
+    }
+
+    pub fn event_summary(&self, key: &str) -> Option<EventSummary> {
+        rlock(&self.events).summary(key)
+    }
+
+    pub fn person_clusters(&self) -> Vec<String> {
+        rlock(&self.people).clusters()
+    }
+
+    pub fn event_clusters(&self) -> Vec<String> {
+        rlock(&self.events).clusters()
+    }
+
+    pub fn person_name(&self, key: &str) -> String {
+        rlock(&self.people)
+            .display_name(key)
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The KB entry of a person cluster, looked up in every root's KB.
+    pub fn kb_person(&self, key: &str) -> Option<(PersonEntry, Option<PathBuf>)> {
+        let id = rlock(&self.people).kb_id(key)?;
+        for (_, cfg) in rlock(&self.roots).iter() {
+            if let Some(p) = cfg.kb.person_by_id(&id) {
+                return Some((p.clone(), cfg.path.clone()));
+            }
+        }
+        None
+    }
+
+    /// Everything hover needs about a person. `date` picks the current KB role.
+    pub fn person_info(&self, key: &str, date: Option<NaiveDate>) -> PersonInfo {
+        let mentions = self.person_mentions(key);
+        let kb = self.kb_person(key).map(|(p, _)| p);
+        let reference = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+        let current_role = kb
+            .as_ref()
+            .and_then(|p| p.roles.iter().rev().find(|r| r.held_on(reference)).cloned());
+        let mut groups: BTreeMap<String, RoleGroup> = BTreeMap::new();
+        let mut files: Vec<FileId> = Vec::new();
+        for loc in &mentions {
+            files.push(loc.file);
+            let Some(f) = self.file(loc.file) else { continue };
+            let Some(m) = f.analysis.people.iter().find(|m| m.span == loc.span) else {
+                continue;
+            };
+            if let Some(role) = &m.title {
+                let g = groups.entry(role.normalized.clone()).or_insert_with(|| RoleGroup {
+                    normalized: role.normalized.clone(),
+                    text: role.text.clone(),
+                    count: 0,
+                    places: Vec::new(),
+                });
+                g.count += 1;
+                g.places.push(Location {
+                    file: loc.file,
+                    path: loc.path.clone(),
+                    span: role.span.clone(),
+                });
+            }
+        }
+        files.sort_unstable();
+        files.dedup();
+        let mut roles: Vec<RoleGroup> = groups.into_values().collect();
+        roles.sort_by(|a, b| b.count.cmp(&a.count).then(a.normalized.cmp(&b.normalized)));
+        let mut warnings = Vec::new();
+        // Title conflicts: the articles give roles that disagree with the KB's current role.
+        if let (Some(cur), false) = (&current_role, roles.is_empty()) {
+            let cur_key = cur.title.to_lowercase();
+            let conflicting: Vec<&RoleGroup> = roles
+                .iter()
+                .filter(|g| {
+                    let words: Vec<&str> = cur_key.split_whitespace().collect();
+                    !words.iter().all(|w| g.normalized.contains(w))
+                })
+                .collect();
+            if let Some(g) = conflicting.first() {
+                if roles.len() > 1 || conflicting.len() == roles.len() {
+                    warnings.push(format!(
+                        "articles also call them “{}”, which differs from the knowledge base's current role “{}”",
+                        g.text, cur.title
+                    ));
+                }
+            }
+        }
+        let first_mention = mentions
+            .iter()
+            .find(|l| {
+                self.file(l.file).is_some_and(|f| {
+                    f.analysis
+                        .people
+                        .iter()
+                        .any(|m| m.span == l.span && m.form == analysis::MentionForm::FullName)
+                })
+            })
+            .or(mentions.first())
+            .cloned();
+        PersonInfo {
+            key: key.to_string(),
+            name: kb
+                .as_ref()
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| self.person_name(key)),
+            kb,
+            current_role,
+            roles,
+            files: files.len(),
+            mentions: mentions.len(),
+            first_mention,
+            warnings,
+        }
+    }
+
+    /// Findings for a file: the analysis' own plus workspace-level ones (`name-variant`).
+    pub fn diagnostics(&self, id: FileId) -> Vec<Finding> {
+        let Some(f) = self.file(id) else {
+            return Vec::new();
+        };
+        let mut out = f.analysis.findings.clone();
+        let cfg = self.config_for(&f.path);
+        if let Some(sev) = cfg.rules.level("name-variant") {
+            let variants = rlock(&self.people).name_variants(id, &f.analysis.people, &cfg.kb);
+            for (i, known) in variants {
+                let Some(m) = f.analysis.people.get(i) else { continue };
+                let finding = Finding {
+                    code: "name-variant",
+                    severity: sev,
+                    span: m.span.clone(),
+                    message: format!(
+                        "“{}” differs slightly from the known name “{}”: check the spelling",
+                        m.text, known
+                    ),
+                    related: Vec::new(),
+                    fixes: vec![analysis::Fix {
+                        title: format!("Change to “{known}”"),
+                        edits: vec![analysis::Edit {
+                            span: m.span.clone(),
+                            new_text: known.clone(),
+                            snippet: false,
+                        }],
+                        preferred: true,
+                    }],
+                };
+                let doc = analysis::Document::parse(&f.text, None);
+                if !analysis::rules::is_suppressed(&doc, &finding) {
+                    out.push(finding);
+                }
+            }
+        }
+        out.sort_by_key(|f| (f.span.start, f.span.end));
+        out
+    }
+
+    /// Number of files mentioning a person cluster.
+    pub fn files_mentioning(&self, key: &str) -> usize {
+        rlock(&self.people).files_mentioning(key)
+    }
+
+    /// People of all files as (key, count) — for workspace symbols.
+    pub fn people_counts(&self) -> HashMap<String, usize> {
+        let p = rlock(&self.people);
+        p.clusters()
+            .into_iter()
+            .map(|k| {
+                let n = p.mentions(&k).len();
+                (k, n)
+            })
+            .collect()
+    }
+}
+
+/// Absolute, lexically normalised path (no `.`/`..`), without touching symlinks.
+pub fn normalize(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
