@@ -1020,7 +1020,7 @@ impl<'d, 'a> Detector<'d, 'a> {
         if form == MentionForm::TitledSurname && c.a > 0 {
             s = self.toks[c.a - 1].s as usize;
         }
-        let title = c.appos.or(c.title).map(|r| self.role_text(r));
+        let title = c.title.or(c.appos).map(|r| self.role_text(r));
         PersonMention {
             span: s..e,
             text: self.doc.text.get(s..e).unwrap_or("").to_string(),

@@ -4,6 +4,8 @@
 //! Rule codes are stable, kebab-case, and documented in the README (one section each, with a
 //! bad and a good example); `DOCS_BASE` + `#code` is every finding's `codeDescription.href`.
 
+pub mod people_rules;
+
 use std::collections::BTreeMap;
 
 use super::document::{Directive, Document};
@@ -77,8 +79,10 @@ pub fn run_all(
     quotes: &[Quote],
     ctx: &Context<'_>,
 ) -> Vec<Finding> {
-    let _ = (doc, people, attributions, quotes, ctx);
-    Vec::new()
+    let _ = (attributions, quotes);
+    let mut out = Vec::new();
+    people_rules::run(doc, people, ctx, &mut out);
+    out
 }
 
 /// Drop findings that are off or suppressed, set configured severities, sort by position.
