@@ -239,6 +239,23 @@ impl KbIndex {
 /// Words in a written title that put the role in the past or the future.
 const PAST_WORDS: &[&str] = &["former", "ex", "then", "late", "outgoing", "incoming", "designate", "elect", "future", "previous", "onetime", "erstwhile"];
 
+/// Levenshtein distance over chars (for short names).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
 const STOP: &[&str] = &[
     "the", "a", "an", "of", "to", "for", "in", "on", "at", "and", "s", "its", "his", "her", "their", "our", "top",
     "senior", "new", "current", "then-", "said",

@@ -19,6 +19,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::analysis::kb::{name_key, surname_of};
+use crate::analysis::kb::KbTarget;
 use crate::analysis::{KbIndex, MentionForm, PersonMention, PersonRole};
 
 /// Who a mention refers to.
@@ -387,10 +388,20 @@ impl PeopleIndex {
     /// vs "Sergei Ryabkov"): (mention index, the known spelling). Known = a KB person, or a
     /// cluster mentioned in more files than this spelling.
     pub fn name_variants(&self, file: u32, people: &[PersonMention], kb: &KbIndex) -> Vec<(usize, String)> {
-        let _ = kb;
         let mut out = Vec::new();
         for (i, m) in people.iter().enumerate() {
-            if m.form != MentionForm::FullName || m.kb_id.is_some() || m.role != PersonRole::Subject {
+            if m.form != MentionForm::FullName || m.role != PersonRole::Subject {
+                continue;
+            }
+            // Resolved to a KB person although spelled differently from its name and aliases.
+            if let Some(id) = &m.kb_id {
+                if let Some(KbTarget::Person(pi)) = kb.by_id(id) {
+                    let p = &kb.people[pi];
+                    let surface = full_key(&m.text);
+                    if surface != full_key(&p.name) && !p.aliases.iter().any(|a| full_key(a) == surface) {
+                        out.push((i, p.name.clone()));
+                    }
+                }
                 continue;
             }
             let key = full_key(&m.name);
@@ -461,20 +472,4 @@ fn deletions(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Levenshtein distance over chars (short strings).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
+pub use crate::analysis::kb::edit_distance;

@@ -107,7 +107,8 @@ pub const ORG_FOLLOWERS: &[&str] = &[
 /// Words that start place names ("Mount Cook", "San Diego", "Fort Worth").
 pub const PLACE_PREFIXES: &[&str] = &[
     "Mount", "Mt", "Lake", "Cape", "Fort", "Port", "San", "Santa", "Los", "Las", "Saint", "St", "New", "North",
-    "South", "East", "West", "Upper", "Lower", "Greater", "Central", "Rue", "Place", "Via", "Bay", "Gulf",
+    "South", "East", "West", "Upper", "Lower", "Greater", "Central", "Rue", "Place", "Via", "Bay", "Gulf", "Avenue", "Boulevard", "Piazza",
+    "Plaza", "Calle", "Lago", "Monte", "Rio",
 ];
 
 /// Capitalised function words that may be stripped from the front of a run ("The", "In").

@@ -398,7 +398,7 @@ impl<'d, 'a> Detector<'d, 'a> {
             b -= 1;
         }
         // Leading common nouns glued to a name ("... for Acquisition Darleen Druyun").
-        while b - a > 2 && self.common_noun_shape(a) {
+        while b - a > 2 && (self.common_noun_shape(a) || (self.t(a).ends_with("ing") && !self.is_given(a))) {
             a += 1;
         }
         if b - a == 1 && self.common_noun_shape(a) {
@@ -596,7 +596,19 @@ impl<'d, 'a> Detector<'d, 'a> {
             nx += 1;
         }
         let sent = self.toks[c.a].sent;
-        let nxo = self.at(nx, sent);
+        let mut nxo = self.at(nx, sent);
+        // A short parenthesis after the name: "Zhou Minghua (周明华), a researcher"; the name in
+        // another script is itself evidence.
+        if self.punct_is(nxo, '(') {
+            let close = (nx + 1..(nx + 6).min(self.toks.len())).find(|&k| self.punct_is(Some(k), ')'));
+            if let Some(cl) = close {
+                if cl == nx + 2 && self.toks[nx + 1].has(CJK) {
+                    s += 3;
+                    strong += 1;
+                }
+                nxo = self.at(cl + 1, sent);
+            }
+        }
         let before = c.title.map_or(c.a, |t| t.0).min(c.a);
         let pv = if c.cued && c.title.is_none() { self.prev(c.a).and_then(|i| self.prev(i)) } else { self.prev(before) };
         // Speech and action cues after the name.
@@ -783,8 +795,12 @@ impl<'d, 'a> Detector<'d, 'a> {
         for c in &body {
             if accepted.get(c.key.as_str()) == Some(&true) && !seen_full.contains_key(&c.key) {
                 seen_full.insert(c.key.clone(), fulls.len());
-                let words = (c.a..c.b).map(|i| self.t(i).to_string()).collect();
-                fulls.push((c.key.clone(), words, None));
+                let words: Vec<String> = (c.a..c.b).map(|i| self.t(i).to_string()).collect();
+                // A spelling close to a KB person's ("Sergey Ryabkov" for "Sergei Ryabkov").
+                let near = self.kb_near(&words);
+                let name = near.map_or(c.key.clone(), |pi| self.ctx.kb.people[pi].name.clone());
+                let id = near.map(|pi| self.ctx.kb.people[pi].id.clone());
+                fulls.push((name, words, id));
             }
         }
         for (span, pi, _) in &self.kb_hits {
@@ -840,7 +856,7 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
         }
 
-        let mut out = Vec::new();
+        let mut out: Vec<PersonMention> = Vec::new();
         let mut accepted_singles: Vec<String> = Vec::new();
         let mut last_full_pos: HashMap<usize, usize> = HashMap::new();
         let all: Vec<&Cand> = body.iter().collect();
@@ -892,6 +908,27 @@ impl<'d, 'a> Detector<'d, 'a> {
                     self.mention(c, form, c.key.clone(), &c.key, false, None)
                 }
             };
+            let mut m = m;
+            if let Some(role) = self.credit_role(c.a) {
+                m.role = role;
+                m.title = None;
+            }
+            // "Keiko Tanabe (田辺恵子)": the name in its own script, same person.
+            if m.resolved && n >= 2 {
+                let k = c.b + usize::from(c.poss);
+                if self.punct_is(Some(k).filter(|&k| k < self.toks.len()), '(')
+                    && self.toks.get(k + 1).is_some_and(|t| t.has(CJK))
+                    && self.punct_is(Some(k + 2).filter(|&k| k < self.toks.len()), ')')
+                {
+                    let t = self.toks[k + 1];
+                    let mut alias = m.clone();
+                    alias.span = t.range();
+                    alias.text = self.doc.text.get(t.range()).unwrap_or("").to_string();
+                    alias.form = MentionForm::Alias;
+                    alias.title = None;
+                    out.push(alias);
+                }
+            }
             out.push(m);
         }
 
@@ -935,6 +972,53 @@ impl<'d, 'a> Detector<'d, 'a> {
             });
         }
         out
+    }
+
+    /// The KB person whose name is a near spelling of `words`: same surname (diacritics
+    /// folded), first name within two edits, same first letter.
+    fn kb_near(&self, words: &[String]) -> Option<usize> {
+        if self.ctx.kb.people.is_empty() || words.len() < 2 {
+            return None;
+        }
+        let first = name_key(&words[0]);
+        let cands = self.ctx.kb.people_with_surname(words.last()?);
+        let mut found = None;
+        for &pi in cands {
+            let kb_name = &self.ctx.kb.people[pi].name;
+            let kb_first = name_key(kb_name.split_whitespace().next().unwrap_or(""));
+            let d = super::kb::edit_distance(&first, &kb_first);
+            if d <= 2 && first.chars().count() >= 4 && first.chars().next() == kb_first.chars().next() {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(pi);
+            }
+        }
+        found
+    }
+
+    /// "(Reporting by Anna Keller in Geneva and Pavel Sorokin in Moscow; Editing by Tom Hadley)":
+    /// names after a credit cue in the same sentence are authors or credits.
+    fn credit_role(&self, a: usize) -> Option<PersonRole> {
+        let (ss, _) = self.sent_range(self.toks[a].sent);
+        let mut k = a;
+        while k > ss + 1 {
+            k -= 1;
+            if self.toks[k].is_word() && self.t(k).eq_ignore_ascii_case("by") {
+                let w = self.t(k - 1).to_ascii_lowercase();
+                return match w.as_str() {
+                    "reporting" | "reported" | "written" | "writing" | "compiled" | "additional" | "story" | "text" => Some(PersonRole::Author),
+                    "editing" | "edited" | "photos" | "photo" | "photographs" | "photography" | "illustration" | "graphics" | "video" | "produced" => {
+                        Some(PersonRole::Credit)
+                    }
+                    _ => None,
+                };
+            }
+            if self.toks[k].kind == Kind::Punct && matches!(self.toks[k].ch, '.' | '"' | '“' | '”') {
+                return None;
+            }
+        }
+        None
     }
 
     /// Whether `w` appears as a capitalised word in a body sentence.
@@ -1018,7 +1102,10 @@ impl<'d, 'a> Detector<'d, 'a> {
         let mut s = self.toks[c.a].s as usize;
         let e = self.toks[c.b - 1].e as usize;
         if form == MentionForm::TitledSurname && c.a > 0 {
-            s = self.toks[c.a - 1].s as usize;
+            // The whole title match ("Under Secretary Ellison"), or the honorific.
+            let te = c.a - 1;
+            let tf = self.aux[te].title_from;
+            s = self.toks[if tf == NONE { te } else { tf as usize }].s as usize;
         }
         let title = c.title.or(c.appos).map(|r| self.role_text(r));
         PersonMention {
