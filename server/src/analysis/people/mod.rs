@@ -340,13 +340,34 @@ impl<'d, 'a> Detector<'d, 'a> {
                     }
                     break;
                 }
-                if let Some(c) = self.make_cand(ss, start, j, poss, &mut org_prefixes) {
-                    if t.has(HEAD) { head.push(c) } else { body.push(c) }
+                if t.has(HEAD) {
+                    // Headline runs are searched for known names later, whatever their length.
+                    head.push(self.raw_cand(start, j));
+                } else if let Some(c) = self.make_cand(ss, start, j, poss, &mut org_prefixes) {
+                    body.push(c);
                 }
                 i = j.max(i + 1);
             }
         }
         (body, head, org_prefixes)
+    }
+
+    fn raw_cand(&self, a: usize, b: usize) -> Cand {
+        Cand {
+            a,
+            b,
+            title: None,
+            title_adjacent_cap: false,
+            honorific: false,
+            cued: false,
+            appos: None,
+            poss: false,
+            np: false,
+            key: self.key_of(a, b),
+            score: 0,
+            neg: false,
+            strong: 0,
+        }
     }
 
     fn key_of(&self, a: usize, b: usize) -> String {
@@ -820,7 +841,8 @@ impl<'d, 'a> Detector<'d, 'a> {
                 continue;
             }
             for k in 1..words.len() {
-                if PARTICLES.contains(&words[k].as_str()) {
+                // "von der Leyen" is a surname; "der Leyen" is not.
+                if k > 1 && PARTICLES.contains(&words[k].as_str()) && PARTICLES.contains(&words[k - 1].as_str()) {
                     continue;
                 }
                 let suf = words[k..].join(" ");
@@ -864,12 +886,22 @@ impl<'d, 'a> Detector<'d, 'a> {
             let n = c.b - c.a;
             let start = self.toks[c.a].s as usize;
             let resolved_full = if n >= 2 || self.toks[c.a].has(CJK) {
-                if accepted.get(c.key.as_str()) == Some(&true) {
+                // A strict suffix of a longer known name is a second reference ("Lo Presti",
+                // "Von der Leyen" at a sentence start).
+                let lowered = lower_first(&c.key);
+                let as_suffix = suffix
+                    .get(&c.key)
+                    .or_else(|| suffix.get(&lowered))
+                    .and_then(|v| pick(v, &last_full_pos, start))
+                    .map(|fi| (fi, MentionForm::Surname));
+                if as_suffix.is_some() {
+                    as_suffix
+                } else if accepted.get(c.key.as_str()) == Some(&true) {
                     let fi = seen_full[&c.key];
                     last_full_pos.entry(fi).or_insert(start);
                     Some((fi, MentionForm::FullName))
                 } else {
-                    suffix.get(&c.key).and_then(|v| pick(v, &last_full_pos, start)).map(|fi| (fi, MentionForm::Surname))
+                    None
                 }
             } else if c.np && !c.cued {
                 None
@@ -1036,21 +1068,7 @@ impl<'d, 'a> Detector<'d, 'a> {
         singles: &[String],
         out: &mut Vec<PersonMention>,
     ) {
-        let sub = |a: usize, b: usize| Cand {
-            a,
-            b,
-            title: None,
-            title_adjacent_cap: false,
-            honorific: false,
-            cued: false,
-            appos: None,
-            poss: false,
-            np: false,
-            key: String::new(),
-            score: 0,
-            neg: false,
-            strong: 0,
-        };
+        let sub = |a: usize, b: usize| self.raw_cand(a, b);
         let title_case = self.toks[c.a].has(HEAD);
         let mut i = c.a;
         while i < c.b {
@@ -1260,6 +1278,11 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
         }
     }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
 }
 
 /// Among full names `v` sharing a surname, the one introduced most recently before `pos`
