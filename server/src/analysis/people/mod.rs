@@ -657,7 +657,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                 s += 3; // age
                 strong += 1;
             } else if self.word_is(c1, &["who", "whose", "whom"]) {
-                s += 2;
+                s += 3;
                 strong += 1;
             } else if self.word_is(c1, &["which"]) {
                 s -= 2;
@@ -926,7 +926,9 @@ impl<'d, 'a> Detector<'d, 'a> {
                         continue;
                     }
                     // A single word on its own: a title/honorific, or enough evidence.
-                    let titled = c.cued && (c.title_adjacent_cap || c.honorific || c.title.is_some());
+                    // A surname the knowledge base knows counts like a title.
+                    let titled = c.cued && (c.title_adjacent_cap || c.honorific || c.title.is_some())
+                        || (!self.ctx.kb.people.is_empty() && !self.ctx.kb.people_with_surname(&c.key).is_empty());
                     let (score, non_initial) = single_group.get(c.key.as_str()).copied().unwrap_or((-1, false));
                     let strong = single_strong.get(c.key.as_str()).copied().unwrap_or(0);
                     let ok = !c.np && (titled || (score >= 1 && non_initial && strong >= 1) || (score >= 2 && strong >= 1));
