@@ -123,3 +123,11 @@ pub const FUNCTION_WORDS: &[&str] = &[
     "instead", "thus", "therefore", "another", "any", "all", "either", "neither", "nor", "than", "whether",
     "breaking", "update", "updated", "editor", "note", "related", "read", "watch", "photo", "video", "to", "of",
 ];
+
+/// Nouns after a possessive that only people have ("Whitfield's lawyer", "Holm's deputy").
+pub const POSS_PERSON: &[&str] = &[
+    "wife", "husband", "son", "daughter", "mother", "father", "brother", "sister", "family", "lawyer", "lawyers",
+    "attorney", "attorneys", "widow", "girlfriend", "boyfriend", "deputy", "aide", "aides", "death", "funeral",
+    "arrest", "trial", "parents", "children", "mom", "dad", "grandson", "granddaughter", "fiancee", "fiance",
+    "publicist", "rep", "bodyguard", "predecessor", "successor", "resignation", "career", "biography", "memoir",
+];

@@ -705,6 +705,11 @@ impl<'d, 'a> Detector<'d, 'a> {
                 c.neg = true;
             }
         }
+        // "Whitfield's lawyer", "Holm's deputy": possessed kin, lawyers and aides belong to people.
+        if c.poss && self.word_is(self.at(nx, sent), POSS_PERSON) {
+            s += 2;
+            strong += 1;
+        }
         // Products and organisations: "Boeing 717", "Atlas V", "Kennedy airport".
         if !c.poss {
             if let Some(i) = nxo {
