@@ -14,11 +14,11 @@
 //! 6. Bylines and credits become `Author`/`Credit` mentions; role-only phrases resolve through
 //!    the knowledge base's dated roles.
 
+mod automata;
 mod lists;
 mod roles;
 mod tokens;
 
-use std::collections::HashMap;
 
 use super::document::{BlockKind, Document};
 use super::kb::{name_key, KbTarget};
@@ -155,57 +155,38 @@ impl<'d, 'a> Detector<'d, 'a> {
         (i < self.toks.len() && self.toks[i].s as usize == off).then_some(i)
     }
 
-    /// Token index of the last token starting before `end` whose end is at `end` or `end+1`
-    /// (a full stop attached to the token).
-    fn tok_ending(&self, end: usize) -> Option<usize> {
-        let i = self.toks.partition_point(|t| (t.s as usize) < end);
-        let i = i.checked_sub(1)?;
-        let e = self.toks[i].e as usize;
-        (e == end || (e == end + 1 && self.toks[i].has(DOT))).then_some(i)
-    }
-
     fn mark_lexicons(&mut self) {
         let p = self.p;
-        let titles = self.ctx.lexicons.get("titles");
-        for (r, ei) in titles.find_words(p) {
-            let entry = titles.entries()[ei].as_str();
-            let surface = &p[r.clone()];
+        let tables = automata::tables(self.ctx.lexicons);
+        for (a, b, ei) in tables.find(p, &self.toks) {
+            let e = &tables.entries[ei];
+            let (src, entry) = (&e.source, &e.text);
+            let surface = &p[self.toks[a].s as usize..self.toks[b].e as usize];
             let first_upper = surface.chars().next().is_some_and(char::is_uppercase);
-            // Abbreviations and short capitalised titles must match their case ("Rep." but not
-            // "her rep"; "Gen" but not "gen").
-            let short = entry.ends_with('.') || entry.chars().count() <= 4;
-            if short && entry.chars().next().is_some_and(char::is_uppercase) && surface != entry {
-                continue;
-            }
-            let (Some(a), Some(b)) = (self.tok_at(r.start), self.tok_ending(r.end)) else {
-                continue;
-            };
-            if b < a || self.toks[a].sent != self.toks[b].sent {
-                continue;
-            }
-            self.aux[a].title_start = true;
-            let x = &mut self.aux[b];
-            if x.title_from == NONE || (a as u32) < x.title_from {
-                x.title_from = a as u32;
-                x.title_cap = first_upper;
-            }
-        }
-        let cues = self.ctx.lexicons.get("cue-verbs");
-        for (r, _) in cues.find_words(p) {
-            if let (Some(a), Some(b)) = (self.tok_at(r.start), self.tok_ending(r.end)) {
-                if a == b {
-                    self.aux[a].cue = true;
+            match src {
+                automata::Source::Title => {
+                    // Abbreviations and short capitalised titles must match their case ("Rep."
+                    // but not "her rep"; "Gen" but not "gen").
+                    let short = entry.ends_with('.') || entry.chars().count() <= 4;
+                    if short && entry.chars().next().is_some_and(char::is_uppercase) && surface.trim_end_matches('.') != entry.trim_end_matches('.') {
+                        continue;
+                    }
+                    self.aux[a].title_start = true;
+                    let x = &mut self.aux[b];
+                    if x.title_from == NONE || (a as u32) < x.title_from {
+                        x.title_from = a as u32;
+                        x.title_cap = first_upper;
+                    }
                 }
-            }
-        }
-        let np = self.ctx.lexicons.get("not-people");
-        for (r, _) in np.find_words(p) {
-            if !p[r.clone()].chars().next().is_some_and(char::is_uppercase) {
-                continue;
-            }
-            if let (Some(a), Some(b)) = (self.tok_at(r.start), self.tok_ending(r.end)) {
-                if b >= a && (self.aux[a].np_to == NONE || self.aux[a].np_to < (b + 1) as u32) {
-                    self.aux[a].np_to = (b + 1) as u32;
+                automata::Source::Cue => {
+                    if a == b {
+                        self.aux[a].cue = true;
+                    }
+                }
+                automata::Source::NotPeople => {
+                    if first_upper && (self.aux[a].np_to == NONE || self.aux[a].np_to < (b + 1) as u32) {
+                        self.aux[a].np_to = (b + 1) as u32;
+                    }
                 }
             }
         }
@@ -263,8 +244,15 @@ impl<'d, 'a> Detector<'d, 'a> {
 
     fn is_given(&self, i: usize) -> bool {
         let w = self.t(i);
-        if w.len() > 20 {
+        if w.len() > 20 || !self.toks[i].has(CAP) {
             return false;
+        }
+        if w.is_ascii() {
+            let mut buf = [0u8; 20];
+            for (d, s) in buf.iter_mut().zip(w.bytes()) {
+                *d = s.to_ascii_lowercase();
+            }
+            return std::str::from_utf8(&buf[..w.len()]).is_ok_and(|k| GIVEN.contains(k));
         }
         let k = name_key(w);
         GIVEN.contains(k.as_str())
@@ -772,27 +760,29 @@ impl<'d, 'a> Detector<'d, 'a> {
         }
 
         // Per distinct multi-word name: summed evidence.
-        let mut singles_seen: HashMap<&str, usize> = HashMap::new();
+        let mut singles_seen: FastMap<&str, usize> = FastMap::default();
         for c in &body {
             if c.b - c.a == 1 {
                 *singles_seen.entry(self.t(c.a)).or_default() += 1;
             }
         }
-        let mut group: HashMap<&str, i32> = HashMap::new();
-        for c in &body {
+        // (summed score, first occurrence, any non-initial, any not-people, any title cue)
+        let mut group: FastMap<&str, (i32, usize, bool, bool, bool)> = FastMap::default();
+        for (ci, c) in body.iter().enumerate() {
             if c.b - c.a >= 2 || self.toks[c.a].has(CJK) {
-                let e = group.entry(c.key.as_str()).or_insert(0);
-                *e += c.score;
+                let e = group.entry(c.key.as_str()).or_insert((0, ci, false, false, false));
+                e.0 += c.score;
+                e.2 |= !self.toks[c.a].has(SSTART);
+                e.3 |= c.np;
+                e.4 |= c.cued;
             }
         }
-        let mut accepted: HashMap<&str, bool> = HashMap::new();
-        for (k, sc) in &group {
-            let mut total = *sc;
-            let first_occ = body.iter().find(|c| c.key == *k);
-            let Some(fo) = first_occ else { continue };
+        let mut accepted: FastMap<&str, bool> = FastMap::default();
+        for (k, &(sc, first, non_initial, np, cued)) in &group {
+            let mut total = sc;
+            let fo = &body[first];
             let is_cjk = self.toks[fo.a].has(CJK);
-            let all_initial = body.iter().filter(|c| c.key == *k).all(|c| self.toks[c.a].has(SSTART));
-            if !all_initial && !is_cjk {
+            if non_initial && !is_cjk {
                 total += 1;
             }
             if !is_cjk && singles_seen.contains_key(self.t(fo.b - 1)) {
@@ -806,9 +796,8 @@ impl<'d, 'a> Detector<'d, 'a> {
             if org_prefixes.iter().any(|p| p == k) {
                 total -= 3;
             }
-            let np = body.iter().any(|c| c.key == *k && c.np);
             // "Air France", "Garuda Indonesia": a place or nationality as surname needs a cue.
-            if !is_cjk && self.is_single_np(fo.b - 1) && !body.iter().any(|c| c.key == *k && c.cued) && !self.is_given(fo.a) {
+            if !is_cjk && self.is_single_np(fo.b - 1) && !cued && !self.is_given(fo.a) {
                 total -= 3;
             }
             let ok = if is_cjk { total >= 2 } else { total >= 1 } && !np;
@@ -817,7 +806,7 @@ impl<'d, 'a> Detector<'d, 'a> {
 
         // Known full names: accepted multi-word names and KB names found in the text.
         let mut fulls: Vec<(String, Vec<String>, Option<String>)> = Vec::new(); // (name, words, kb id)
-        let mut seen_full: HashMap<String, usize> = HashMap::new();
+        let mut seen_full: FastMap<String, usize> = FastMap::default();
         for c in &body {
             if accepted.get(c.key.as_str()) == Some(&true) && !seen_full.contains_key(&c.key) {
                 seen_full.insert(c.key.clone(), fulls.len());
@@ -839,8 +828,8 @@ impl<'d, 'a> Detector<'d, 'a> {
             let _ = span;
         }
         // Suffix (surname) and first-name maps.
-        let mut suffix: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut firsts: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut suffix: FastMap<String, Vec<usize>> = FastMap::default();
+        let mut firsts: FastMap<String, Vec<usize>> = FastMap::default();
         for (fi, (_, words, _)) in fulls.iter().enumerate() {
             if words.len() < 2 {
                 continue;
@@ -864,8 +853,8 @@ impl<'d, 'a> Detector<'d, 'a> {
         firsts.retain(|k, v| v.len() == 1 && !suffix.contains_key(k));
 
         // Single-word groups that do not resolve: summed evidence.
-        let mut single_group: HashMap<&str, (i32, bool)> = HashMap::new();
-        let mut single_strong: HashMap<&str, i32> = HashMap::new();
+        let mut single_group: FastMap<&str, (i32, bool)> = FastMap::default();
+        let mut single_strong: FastMap<&str, i32> = FastMap::default();
         for c in &body {
             if c.b - c.a == 1 && !self.toks[c.a].has(CJK) {
                 *single_strong.entry(c.key.as_str()).or_default() += c.strong;
@@ -885,7 +874,7 @@ impl<'d, 'a> Detector<'d, 'a> {
 
         let mut out: Vec<PersonMention> = Vec::new();
         let mut accepted_singles: Vec<String> = Vec::new();
-        let mut last_full_pos: HashMap<usize, usize> = HashMap::new();
+        let mut last_full_pos: FastMap<usize, usize> = FastMap::default();
         let all: Vec<&Cand> = body.iter().collect();
         for c in all {
             let n = c.b - c.a;
@@ -1071,7 +1060,7 @@ impl<'d, 'a> Detector<'d, 'a> {
         &self,
         c: &Cand,
         fulls: &[(String, Vec<String>, Option<String>)],
-        suffix: &HashMap<String, Vec<usize>>,
+        suffix: &FastMap<String, Vec<usize>>,
         singles: &[String],
         out: &mut Vec<PersonMention>,
     ) {
@@ -1294,7 +1283,7 @@ fn lower_first(s: &str) -> String {
 
 /// Among full names `v` sharing a surname, the one introduced most recently before `pos`
 /// (else the only one, else none).
-fn pick(v: &[usize], last: &HashMap<usize, usize>, pos: usize) -> Option<usize> {
+fn pick(v: &[usize], last: &FastMap<usize, usize>, pos: usize) -> Option<usize> {
     if v.len() == 1 {
         return Some(v[0]);
     }
