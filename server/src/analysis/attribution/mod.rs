@@ -157,7 +157,8 @@ pub fn find_attributions(
     let prose = doc.prose.as_str();
     let qinfos = quotes::find_quotes(doc);
     // Spans inside which cues are the quoted speaker's words (double quotes and block quotes).
-    let quoted: Vec<Span> = qinfos.iter().filter(|q| !q.single && q.words >= 2).map(|q| q.span.clone()).collect();
+    // (A quotation missing its closing mark may contain its own attribution: not excluded.)
+    let quoted: Vec<Span> = qinfos.iter().filter(|q| !q.single && q.words >= 2 && q.closed).map(|q| q.span.clone()).collect();
     let env = Env { prose, people, lex: ctx.lexicons };
     let mut reg = Registry::default();
     let cue_lex = ctx.lexicons.get("cue-verbs");
@@ -666,7 +667,20 @@ impl SentCtx<'_, '_> {
             v
         };
         if kept.is_empty() {
-            return None;
+            // "During his speech he stated that …": the pronoun or name right before the cue.
+            let mut s = ci;
+            while s > 0 && self.toks[s - 1].word && (capitalised(&self.toks[s - 1]) || np::is_pronoun(tt(p, &self.toks[s - 1]))) {
+                s -= 1;
+                if np::is_pronoun(tt(p, &self.toks[s])) {
+                    break;
+                }
+            }
+            if s == ci || s == 0 {
+                return None;
+            }
+            let src = classify(self.env, reg, &self.toks[s..ci], self.span.start)?;
+            let cue = self.toks[ci].s..self.toks[ce].e;
+            return Some(self.make(src, cue, self.content_for(after, self.toks[s].s)));
         }
         let trailing = matches!(after, After::End | After::Comma);
         // A segment with a finite verb outside a relative clause is a clause, not a subject.
@@ -741,7 +755,10 @@ impl SentCtx<'_, '_> {
             return None;
         }
         let role_then_name = first.word && self.toks[start + 1..].iter().take(3).take_while(|t| t.word).any(capitalised);
-        let ok_start = capitalised(first) || is_any(p, first, np::DETERMINERS) || is_any(p, first, &["he", "she", "they", "we", "i"]) || role_then_name;
+        let ok_start = capitalised(first)
+            || is_any(p, first, np::DETERMINERS)
+            || is_any(p, first, &["he", "she", "they", "we", "i", "his", "her", "their", "its", "our"])
+            || role_then_name;
         if !ok_start || is_any(p, first, &["that", "this", "these", "those"]) {
             return None;
         }
@@ -1076,8 +1093,13 @@ impl SentCtx<'_, '_> {
         if ADVERBIAL_OPENERS.contains(&lw.as_str()) {
             return true;
         }
+        // "Speaking to reporters," — but not a name like "Manning" or "Stirling".
         if lw.ends_with("ing") && lw.len() > 5 {
-            return true;
+            let words: Vec<&Tok> = self.toks[a..e].iter().filter(|t| t.word).collect();
+            let next_lower = words.get(1).is_some_and(|n| !capitalised(n));
+            if !capitalised(t) || (words.len() >= 2 && next_lower) {
+                return true;
+            }
         }
         if lw.ends_with("ly") && lw.len() > 4 && !LY_NOUNS.contains(&lw.as_str()) && e - a == 1 {
             return true;

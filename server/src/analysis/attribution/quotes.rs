@@ -18,6 +18,8 @@ pub struct QuoteInfo {
     pub block_quote: bool,
     pub single: bool,
     pub words: usize,
+    /// Both marks present (false for a quotation that continues on the next line/paragraph).
+    pub closed: bool,
 }
 
 /// Number of words (alphanumeric runs) in `s`.
@@ -83,6 +85,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                 chain_carry = Some(this_chain);
             }
             first = false;
+            let closed = e != usize::MAX && !chained_next[k];
             let end = if e == usize::MAX {
                 // Unclosed: a quotation continuing in the next paragraph, or a stray mark.
                 let follows = doc.blocks.get(bi + 1).is_some_and(|nb| {
@@ -105,6 +108,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                 chain: this_chain,
                 block_quote: false,
                 single: false,
+                closed,
             });
         }
         continue_chain = next_continue;
@@ -122,6 +126,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                 chain,
                 block_quote: false,
                 single: true,
+                closed: true,
             });
         }
         if b.kind == BlockKind::BlockQuote && doubles.is_empty() {
@@ -137,6 +142,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                     chain,
                     block_quote: true,
                     single: false,
+                    closed: true,
                 });
             }
         }

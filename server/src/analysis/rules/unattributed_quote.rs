@@ -126,6 +126,26 @@ pub fn check(doc: &Document<'_>, people: &[PersonMention], atts: &[Attribution],
         }
         // Any attribution in a neighbouring sentence of the same paragraph counts as a source.
         let block = doc.sentences[si].block;
+        // A partial quotation woven into a sentence that names someone ("Felt steered The
+        // Post to a story establishing that it was part of “a massive campaign …”").
+        let body_first = inner(doc.prose_of(&q.span)).chars().next();
+        if body_first.is_some_and(char::is_lowercase) {
+            let s0 = doc.sentences[si].span.start;
+            let outside = format!("{}{}", doc.prose.get(s0..q.span.start).unwrap_or(""), doc.prose.get(q.span.end..doc.sentences[si].span.end).unwrap_or(""));
+            let named = outside.split_whitespace().skip(1).any(|w| w.chars().next().is_some_and(char::is_uppercase))
+                || outside.split_whitespace().any(|w| matches!(w.trim_matches(|c: char| !c.is_alphanumeric()), "he" | "she" | "He" | "She" | "his" | "her" | "His" | "Her"));
+            if named {
+                continue;
+            }
+        }
+        // A lead-in ending with ':' that names or refers to someone.
+        if si > 0 {
+            let prev = doc.prose_of(&doc.sentences[si - 1].span).trim_end();
+            if prev.ends_with(':') && prev.split_whitespace().any(|w| matches!(w.trim_matches(|c: char| !c.is_alphanumeric()), "he" | "she" | "He" | "She" | "they" | "They")) {
+                continue;
+            }
+        }
+
         let neighbour = |j: usize| doc.sentences.get(j).is_some_and(|s| s.block == block) && atts.iter().any(|a| a.sentence == j);
         if (si > 0 && neighbour(si - 1)) || neighbour(si + 1) {
             continue;
