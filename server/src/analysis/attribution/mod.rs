@@ -78,7 +78,7 @@ const CLAUSE_VERBS: &[&str] = &[
     "plans", "needed", "needs", "saw", "see", "sees", "came", "come", "went", "got", "made", "felt",
 ];
 /// Objects of "told"/"asked" are skipped before the content.
-const OBJECT_CUES: &[&str] = &["told", "tells", "tell", "asked", "asks", "assured", "warned", "reminded"];
+const OBJECT_CUES: &[&str] = &["told", "tells", "tell", "asked", "asks", "assured", "warned", "reminded", "urged", "urges"];
 const DETS_PRON: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "this", "that", "these", "those",
     "he", "she", "they", "we", "it", "i", "you", "there", "some", "many", "no", "every", "any",
@@ -159,6 +159,7 @@ pub fn find_attributions(
     // Spans inside which cues are the quoted speaker's words (double quotes and block quotes).
     // (A quotation missing its closing mark may contain its own attribution: not excluded.)
     let quoted: Vec<Span> = qinfos.iter().filter(|q| !q.single && q.words >= 2 && q.closed).map(|q| q.span.clone()).collect();
+    let all_quotes: Vec<Span> = qinfos.iter().map(|q| q.span.clone()).collect();
     let env = Env { prose, people, lex: ctx.lexicons };
     let mut reg = Registry::default();
     let cue_lex = ctx.lexicons.get("cue-verbs");
@@ -176,7 +177,7 @@ pub fn find_attributions(
         if toks.is_empty() {
             continue;
         }
-        let mut s = SentCtx { env: &env, toks: &toks, span: sent.span.clone(), si, quoted: &quoted };
+        let mut s = SentCtx { env: &env, toks: &toks, span: sent.span.clone(), si, quoted: &quoted, all_quotes: &all_quotes };
         let first_new = out.len();
         // Constructions first: "according to X", "citing X", "as X put it", colon lead-ins.
         s.constructions(&mut reg, &mut out, doc);
@@ -212,6 +213,7 @@ struct SentCtx<'a, 'b> {
     span: Span,
     si: usize,
     quoted: &'a [Span],
+    all_quotes: &'a [Span],
 }
 
 /// What follows a cue.
@@ -248,7 +250,7 @@ impl SentCtx<'_, '_> {
     }
 
     fn is_quote_close(&self, t: &Tok) -> bool {
-        !t.word && (matches!(t.ch, '”' | '»') || (matches!(t.ch, '"' | '’' | '\'') && self.quoted.iter().any(|q| q.end == t.e)))
+        !t.word && (matches!(t.ch, '”' | '»') || (matches!(t.ch, '"' | '’' | '\'') && self.all_quotes.iter().any(|q| q.end == t.e)))
     }
 
     fn sentence_end_content(&self, from: usize) -> Span {
@@ -945,7 +947,7 @@ impl SentCtx<'_, '_> {
                 j += 1;
                 skipped += 1;
             }
-            if j < n && is_any(p, &self.toks[j], &["to", "for", "about", "off", "up", "out"]) {
+            if j < n && is_any(p, &self.toks[j], &["to", "for", "about", "off", "up", "out"]) && !matches!(cue_w.as_str(), "urged" | "urges") {
                 return After::NotClaim;
             }
         }
@@ -1015,6 +1017,17 @@ impl SentCtx<'_, '_> {
         }
         if is(p, u, "that") {
             return After::Content(u.e);
+        }
+        // "confirmed to reporters that", "said to him": an addressee, then the content.
+        if is(p, u, "to") && !OBJECT_CUES.contains(&cue_w.as_str()) {
+            if let Some(v) = self.toks.get(j + 1) {
+                if v.word && (capitalised(v) || is_any(p, v, &["the", "a", "an", "him", "her", "them", "us", "me", "reporters", "journalists", "his", "their", "its", "our"])) {
+                    return match self.toks[j + 1..].iter().position(|t| is(p, t, "that") || self.is_quote_open(t)) {
+                        Some(k) => After::Content(self.toks[j + 1 + k].e),
+                        None => After::End,
+                    };
+                }
+            }
         }
         if is_any(p, u, NOT_CLAIM_NEXT) {
             // "warned of", "cautioned against" are still claims.

@@ -97,7 +97,7 @@ const INSTITUTION_NOUNS: &[&str] = &[
 const SPOKES: &[&str] = &["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen", "representative", "representatives"];
 
 /// Role words that make a following single capitalised word a person ("energy spokesman Vinding").
-const ROLE_WORDS: &[&str] = &[
+pub const ROLE_WORDS: &[&str] = &[
     "spokesman", "spokeswoman", "spokesperson", "minister", "president", "leader", "chief",
     "director", "chairman", "chairwoman", "chair", "secretary", "ambassador", "envoy", "official",
     "lawmaker", "senator", "governor", "mayor", "general", "commander", "colonel", "captain", "coach",

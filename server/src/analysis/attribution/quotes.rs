@@ -168,7 +168,8 @@ fn single_pairs(text: &str) -> Vec<(usize, usize)> {
             if let Some((o, oc)) = open {
                 let matching = (oc == '‘' && c == '’') || (oc == '\'' && c == '\'');
                 if matching && right_end && prev_ok {
-                    if i - o <= 300 {
+                    let max = if oc == '\'' { 150 } else { 300 };
+                    if i - o <= max {
                         out.push((o, i + c.len_utf8()));
                     }
                     open = None;
@@ -176,7 +177,9 @@ fn single_pairs(text: &str) -> Vec<(usize, usize)> {
                     continue;
                 }
             }
-            if matches!(c, '‘' | '\'') && left_ok && right_word {
+            // A straight opener must start a word with a letter ("'37-game" is an apostrophe).
+            let letter_next = next.is_some_and(char::is_alphabetic);
+            if (c == '‘' && left_ok && right_word) || (c == '\'' && left_ok && letter_next) {
                 open = Some((i, c));
             }
         } else if c == '\n' && next == Some('\n') {

@@ -4,6 +4,7 @@
 //! titles of works and names ("The Long Thaw: Arms Control After the Cold War"), words after
 //! "so-called", "dubbed", "a banner reading", …, and quotations in headlines.
 
+use super::super::attribution::np::ROLE_WORDS;
 use super::super::document::{BlockKind, Document};
 use super::super::{Attribution, Context, Finding, PersonMention, PersonRole, Quote, SourceKind, Span};
 use super::fixes::{add_footnote, disable_line, finding, shorten, snippet_escape};
@@ -20,6 +21,7 @@ const NAMING: &[&str] = &[
     "labelled", "labeled", "stamped", "hashtag", "motto", "the label", "branded", "billed as",
     "label", "tagline", "caption", "captioned", "the phrase", "the expression", "the so-called",
     "programme", "program", "operation", "codenamed", "code-named", "known", "spelled", "spelt",
+    "subtitle", "subtitled", "title", "one of the",
 ];
 
 const SMALL: &[&str] = &["a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "with", "by", "from", "as", "after", "before", "into", "over", "under", "is", "vs", "de"];
@@ -31,7 +33,10 @@ fn inner(text: &str) -> &str {
 /// Title case: most words longer than a particle are capitalised.
 fn title_case(text: &str) -> bool {
     let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').filter(|w| !w.is_empty()).collect();
-    let content: Vec<&&str> = words.iter().filter(|w| !SMALL.contains(&w.to_lowercase().as_str())).collect();
+    let content: Vec<&&str> = words
+        .iter()
+        .filter(|w| !SMALL.contains(&w.to_lowercase().as_str()) && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
     if content.len() < 2 {
         return false;
     }
@@ -57,6 +62,13 @@ pub fn speech_like(doc: &Document<'_>, q: &Quote) -> bool {
     let before = doc.prose.get(crate::analysis::document::floor_char(&doc.prose, before_start)..q.span.start).unwrap_or("");
     let before = before.trim_end().trim_end_matches([',', ':']).trim_end().to_lowercase();
     if naming_before(&before) {
+        return false;
+    }
+    // An attributive quotation: a “John McCain is so old” joke.
+    let after = doc.prose.get(q.span.end..).unwrap_or("");
+    let next_word = after.trim_start().split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let det_before = before.ends_with(" a") || before.ends_with(" an") || before == "a" || before == "an";
+    if det_before && next_word.chars().next().is_some_and(char::is_lowercase) && after.starts_with(' ') {
         return false;
     }
     // A list of slogans: “…” and “…” after "read:".
@@ -141,7 +153,13 @@ pub fn check(doc: &Document<'_>, people: &[PersonMention], atts: &[Attribution],
         // A lead-in ending with ':' that names or refers to someone.
         if si > 0 {
             let prev = doc.prose_of(&doc.sentences[si - 1].span).trim_end();
-            if prev.ends_with(':') && prev.split_whitespace().any(|w| matches!(w.trim_matches(|c: char| !c.is_alphanumeric()), "he" | "she" | "He" | "She" | "they" | "They")) {
+            let refers = prev.split_whitespace().enumerate().any(|(i, w)| {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                matches!(w, "he" | "she" | "He" | "She" | "they" | "They")
+                    || (i <= 2 && ROLE_WORDS.contains(&w.to_lowercase().as_str()))
+                    || (i > 0 && w.chars().next().is_some_and(char::is_uppercase) && w.len() > 1)
+            });
+            if prev.ends_with(':') && refers {
                 continue;
             }
         }
