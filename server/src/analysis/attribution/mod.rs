@@ -534,6 +534,15 @@ impl SentCtx<'_, '_> {
         if after == After::NotClaim {
             return None;
         }
+        // A subject pronoun right before the cue ("the toxins she thought were …").
+        if prev_word.is_some_and(|t| is_any(p, &t, &["he", "she", "they", "we", "i"])) {
+            let k = aux_start - 1;
+            if k > 0 && self.toks[k - 1].word && !is_any(p, &self.toks[k - 1], &["and", "but", "or", "so", "then", "as", "that"]) && !self.toks[k - 1].ch.is_uppercase() {
+                let src = classify(self.env, reg, &self.toks[k..aux_start], self.span.start)?;
+                let cue = self.toks[ci].s..self.toks[ce].e;
+                return Some(self.make(src, cue, self.content_for(&after, self.toks[k].s)));
+            }
+        }
         // Active: the subject before the cue.
         let b = self.clause_start(aux_start);
         let mut lo = b;
@@ -826,8 +835,12 @@ impl SentCtx<'_, '_> {
             j += 1;
             steps += 1;
         }
-        // Agentless (not in questions: "Would he be seen as a turncoat?").
+        // Agentless (not in questions, not hypothetical: "Would he be seen as a turncoat?",
+        // "what would normally be regarded as a motive").
         let rule = AGENTLESS.iter().find(|(w, _)| *w == part).map(|x| x.1)?;
+        if self.toks[aux_start..ci].iter().any(|t| is_any(p, t, &["would", "could", "might", "may", "should", "can", "must", "will"])) {
+            return None;
+        }
         if self.p().get(self.span.clone()).is_some_and(|t| t.trim_end().trim_end_matches(['"', '”', '’', ')']).ends_with('?')) {
             return None;
         }

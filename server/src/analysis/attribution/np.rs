@@ -337,7 +337,16 @@ pub fn classify(env: &Env<'_>, reg: &mut Registry, toks: &[Tok], sent_start: usi
     let vague_phrase = env.lex_phrase("vague-sources", &full_span);
     if env.lex_has("vague-sources", &lower_head) || vague_phrase {
         let expertish = !matches!(lower_head.as_str(), "sources" | "source" | "insiders" | "people" | "some" | "many" | "others");
-        let kind = if expertish && post_named && matches!(post_first.as_deref(), Some("at" | "from" | "with" | "of")) {
+        // "economists at Capital Economics", "Microsoft security researchers", "F.B.I.
+        // surveillance reports": a named organisation's people or documents.
+        let org_pre = premods.iter().any(|t| {
+            capitalised(t) && t.s != sent_start && {
+                let w = tt(p, t);
+                let nationality = ["an", "ese", "ish", "ic", "ern", "i"].iter().any(|suf| w.ends_with(suf)) && !w.chars().all(|c| !c.is_lowercase());
+                !nationality
+            }
+        });
+        let kind = if expertish && ((post_named && matches!(post_first.as_deref(), Some("at" | "from" | "with" | "of"))) || org_pre) {
             SourceKind::Institution
         } else if affiliated_pre || post_affil {
             SourceKind::Anonymous

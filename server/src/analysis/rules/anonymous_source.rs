@@ -10,10 +10,23 @@ use super::fixes::{disable_line, finding, name_source, shorten};
 
 pub const CODE: &str = "anonymous-source";
 
-/// Whether `text` contains an untagged entry of lexicon `name`.
+/// Whether `text` contains an untagged entry of lexicon `name` as its head: the last word, or
+/// followed by a modifier ("officials from both sides", "a person familiar with the talks").
 pub fn lexicon_hit(lex: &Lexicons, name: &str, text: &str) -> bool {
     let l = lex.get(name);
-    l.find_words(text).iter().any(|(_, i)| l.entries().get(*i).is_some_and(|e| !e.contains('\t')))
+    l.find_words(text).iter().any(|(r, i)| {
+        l.entries().get(*i).is_some_and(|e| !e.contains('\t')) && {
+            let rest = text[r.end..].trim_start();
+            let next = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_ascii_lowercase();
+            rest.is_empty()
+                || e_is_phrase(l.entries()[*i].as_str())
+                || matches!(next.as_str(), "from" | "at" | "in" | "of" | "close" | "closest" | "familiar" | "with" | "on" | "to" | "for" | "and" | "who" | "inside" | "within" | "involved" | "briefed" | "knowledgeable")
+        }
+    })
+}
+
+fn e_is_phrase(e: &str) -> bool {
+    e.contains(' ')
 }
 
 /// Whether `text` gives a reason for anonymity (entries tagged `reason`).
@@ -38,6 +51,9 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
             continue;
         }
         if matches!(doc.sentence_kind(a.sentence), BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef) {
+            continue;
+        }
+        if src.contains(" whom") || src.contains(" which") {
             continue;
         }
         let earlier = seen.clone();
