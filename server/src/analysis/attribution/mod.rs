@@ -91,6 +91,14 @@ const MONTHS: &[&str] = &[
     "sept", "oct", "nov", "dec",
 ];
 
+/// Cue words that are also nouns.
+const NOUN_CUES: &[&str] = &[
+    "call", "calls", "report", "reports", "claim", "claims", "estimate", "estimates", "fear",
+    "fears", "doubt", "doubts", "note", "notes", "remarks", "comments", "read", "reads", "counter",
+    "counters", "stress", "stresses", "reply", "replies", "view", "views", "regard", "regards",
+    "states", "posted", "thought",
+];
+
 /// Nouns for what someone said, after a possessive name ("Ellison's phrase").
 const SPEECH_NOUNS: &[&str] = &[
     "phrase", "words", "word", "line", "description", "verdict", "message", "comment", "comments",
@@ -507,6 +515,17 @@ impl SentCtx<'_, '_> {
         }
         if prev_word.is_some_and(|t| is_any(p, &t, &["to", "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "whose", "this", "these", "those", "of", "such"])) {
             return None;
+        }
+        // Words that are nouns too ("a conference call", "insurance claims"): only after a
+        // pronoun, a name, a plural noun or an auxiliary.
+        if aux_start == ci && NOUN_CUES.contains(&tt(p, &self.toks[ci]).to_ascii_lowercase().as_str()) {
+            let ok = prev_word.is_none_or(|t| {
+                let w = tt(p, &t);
+                np::is_pronoun(w) || (capitalised(&t) && t.s != self.span.start) || (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss"))
+            }) && prev_word.is_some();
+            if !ok {
+                return None;
+            }
         }
         // A noun use after an adjective or a name's possessive ("Ryabkov's remarks"): skip.
         if prev_word.is_some_and(|t| t.word && tokens::strip_possessive(tt(p, &t)).1) && aux_start == ci {

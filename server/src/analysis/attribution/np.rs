@@ -38,8 +38,21 @@ const ORG_ADJ: &[&str] = &[
     "parliamentary", "palace", "company", "bank", "campaign", "union", "court", "cabinet",
     "opposition", "coalition", "presidential", "council", "agency", "federal", "regional", "city",
     "county", "intelligence", "airline", "hospital", "school", "university", "team", "club", "league",
-    "commission", "committee", "army", "navy", "kremlin", "state",
+    "commission", "committee", "army", "navy", "kremlin", "state", "crew", "staff", "board",
+    "council", "opposition", "ruling", "junior", "senior",
 ];
+
+/// Whether words before a group noun give it an affiliation ("Opposition lawmakers", "crew
+/// members", "government officials"); determiners and plain adjectives do not.
+pub fn affiliated(words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        let (bare, _) = strip_possessive(w);
+        let lw = bare.to_lowercase();
+        !DETERMINERS.contains(&lw.as_str())
+            && !PLAIN_ADJ.contains(&lw.as_str())
+            && (ORG_ADJ.contains(&lw.as_str()) || bare.chars().next().is_some_and(char::is_uppercase))
+    })
+}
 
 /// Words that end the head part of a phrase (relative clauses, prepositional modifiers, verbs).
 const POSTMOD: &[&str] = &[

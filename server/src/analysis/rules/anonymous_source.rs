@@ -3,12 +3,16 @@
 //! anonymity was granted ("on condition of anonymity because …"). Later references to the same
 //! source ("the official said") are not repeated.
 
+use super::super::attribution::np::affiliated;
 use super::super::document::{BlockKind, Document};
 use super::super::lexicon::Lexicons;
 use super::super::{Attribution, Context, Finding, SourceKind};
 use super::fixes::{disable_line, finding, name_source, shorten};
 
 pub const CODE: &str = "anonymous-source";
+
+/// Group roles that are unnamed sources only with an affiliation.
+const ROLE_PLURALS: &[&str] = &["ministers", "members", "employees", "lawmakers", "negotiators", "staffers", "legislators", "mps"];
 
 /// Whether `text` contains an untagged entry of lexicon `name` as its head: the last word, or
 /// followed by a modifier ("officials from both sides", "a person familiar with the talks").
@@ -55,6 +59,13 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
         }
         if src.contains(" whom") || src.contains(" which") {
             continue;
+        }
+        // Bare plural roles ("ministers deny", "members said") only with an affiliation.
+        let words: Vec<&str> = src.split_whitespace().collect();
+        if let Some(k) = words.iter().position(|w| ROLE_PLURALS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()))) {
+            if !affiliated(&words[..k]) && words.len() <= k + 1 {
+                continue;
+            }
         }
         let earlier = seen.clone();
         seen.push(src);

@@ -92,7 +92,11 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], _ctx: &
                 continue;
             }
             // Money below a million (prices, fines, bail) is a fact of record, not a statistic.
-            if is_small_money(m.as_str()) {
+            let averaged = {
+                let l = text.to_ascii_lowercase();
+                ["average", "median", "typical", "per capita", " a year", " a month", "per year", "per month", "annually", "each year", "a week"].iter().any(|w| l.contains(w))
+            };
+            if is_small_money(m.as_str()) && !averaged {
                 continue;
             }
             let covered = atts.iter().any(|a| {
