@@ -333,6 +333,11 @@ fn is_real_stop(text: &str, dot: usize, next_word: &str) -> bool {
     }
     let lower = word.to_lowercase();
     let bare = lower.trim_start_matches(['(', '[']);
+    // "$1. 25 million": a decimal split by a stray space (wire/corpus detokenisation).
+    let num = bare.trim_start_matches(['$', '€', '£']);
+    if !num.is_empty() && num.len() <= 3 && num.chars().all(|c| c.is_ascii_digit()) && next_word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return false;
+    }
     let next_is_number = next_word.chars().next().is_some_and(|c| c.is_ascii_digit());
     if TITLE_ABBREVIATIONS.contains(&bare) {
         // "No. 10", "Gen. Smith"; but "He said no. The talks…" ends a sentence.

@@ -18,6 +18,8 @@ pub struct QuoteInfo {
     pub block_quote: bool,
     pub single: bool,
     pub words: usize,
+    /// Both marks present (false for a quotation that continues on the next line/paragraph).
+    pub closed: bool,
 }
 
 /// Number of words (alphanumeric runs) in `s`.
@@ -83,6 +85,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                 chain_carry = Some(this_chain);
             }
             first = false;
+            let closed = e != usize::MAX && !chained_next[k];
             let end = if e == usize::MAX {
                 // Unclosed: a quotation continuing in the next paragraph, or a stray mark.
                 let follows = doc.blocks.get(bi + 1).is_some_and(|nb| {
@@ -105,6 +108,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                 chain: this_chain,
                 block_quote: false,
                 single: false,
+                closed,
             });
         }
         continue_chain = next_continue;
@@ -125,6 +129,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                 chain,
                 block_quote: false,
                 single: true,
+                closed: true,
             });
         }
         if b.kind == BlockKind::BlockQuote && doubles.is_empty() {
@@ -140,6 +145,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                     chain,
                     block_quote: true,
                     single: false,
+                    closed: true,
                 });
             }
         }
@@ -167,7 +173,8 @@ fn single_pairs(text: &str) -> Vec<(usize, usize)> {
             if let Some((o, oc)) = open {
                 let matching = (oc == '‘' && c == '’') || (oc == '\'' && c == '\'');
                 if matching && right_end && prev_ok {
-                    if i - o <= 300 {
+                    let max = if oc == '\'' { 150 } else { 300 };
+                    if i - o <= max {
                         out.push((o, i + c.len_utf8()));
                     }
                     open = None;
@@ -175,7 +182,9 @@ fn single_pairs(text: &str) -> Vec<(usize, usize)> {
                     continue;
                 }
             }
-            if matches!(c, '‘' | '\'') && left_ok && right_word {
+            // A straight opener must start a word with a letter ("'37-game" is an apostrophe).
+            let letter_next = next.is_some_and(char::is_alphabetic);
+            if (c == '‘' && left_ok && right_word) || (c == '\'' && left_ok && letter_next) {
                 open = Some((i, c));
             }
         } else if c == '\n' && next == Some('\n') {
