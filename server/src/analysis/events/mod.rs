@@ -94,8 +94,7 @@ const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am"];
 const OBJECTS: &[&str] = &[
     "him", "her", "them", "me", "us", "himself", "herself", "themselves", "itself", "the", "a",
     "an", "his", "their", "its", "our", "my", "your", "back", "off", "out", "up", "down",
-    "away", "several", "two", "three", "four", "five", "dozens", "hundreds", "this", "that",
-    "anyone", "everyone", "someone", "nobody", "people",
+    "away", "several", "two", "three", "four", "five", "dozens", "hundreds", "anyone", "everyone", "someone", "nobody", "people",
 ];
 /// Participles that work as adjectives before an event noun ("the planned talks").
 const PARTICIPLE_ADJECTIVES: &[&str] = &[
@@ -124,6 +123,20 @@ const VERB_CAPABLE: &[&str] = &[
     "surge", "overdose", "rehab", "divorce", "breach", "shell", "shoot", "kill", "bomb",
     "charge", "meet", "stay", "sale", "end", "exit", "plea",
 ];
+/// Triggers so common in other senses that they count only after a determiner or adjective
+/// ("a shot", "the case", "his return").
+const DET_REQUIRED: &[&str] = &[
+    "shot", "shots", "hit", "round", "move", "moves", "step", "cut", "cuts", "blow", "case",
+    "cases", "return", "goal", "goals", "stroke", "review", "sweep", "attempt", "call", "calls",
+    "fight", "session", "release", "operation", "record", "sale", "offer", "bid",
+];
+/// "-ing" words that work as adjectives before an event noun.
+const ING_ADJECTIVES: &[&str] = &[
+    "ongoing", "upcoming", "continuing", "escalating", "recurring", "shocking", "stunning",
+    "lasting", "long-running", "looming", "pending", "devastating", "damaging", "crippling",
+    "alarming", "deadly-looking", "growing", "opening", "closing", "closing-door", "sweeping",
+    "wedding", "morning", "evening", "building", "housing", "fundraising", "shooting",
+];
 /// Speech words: a person right before or after one is a source, not a participant.
 const SPEECH: &[&str] = &[
     "said", "says", "say", "told", "tells", "added", "according", "stated", "explained",
@@ -140,6 +153,13 @@ const FUNCTION_WORDS: &[&str] = &[
 ];
 /// Joiners inside a multi-word proper name ("Palais des Nations", "Bay of Pigs").
 const NAME_JOINERS: &[&str] = &["de", "des", "du", "la", "le", "of", "the", "von", "van", "al", "el", "di", "da"];
+
+fn is_preposition(w: &str) -> bool {
+    in_list(
+        &["of", "in", "on", "at", "for", "from", "with", "by", "into", "over", "about", "under", "after", "before"],
+        w,
+    )
+}
 
 fn in_list(list: &[&str], w: &str) -> bool {
     list.iter().any(|x| x.eq_ignore_ascii_case(w))
@@ -273,8 +293,11 @@ pub fn find_events(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'
                 .entry(entry)
                 .or_insert_with(|| entry_class_group(&lex.entries()[entry]))
                 .clone();
-            if !det.is_noun(&toks, a, b) {
+            if !det.is_noun(&toks, a, b) || (!headline && det.inside_name(&toks, a, b)) {
                 continue;
+            }
+            if a == b && !headline && toks.is_cap(a) && !toks.is_all_caps(a) && when::is_calendar_word(toks.base(a)) {
+                continue; // "March 12", "in March"
             }
             let prev_trigger_end = k.checked_sub(1).map(|p| trig[p].1);
             let next_trigger_start = trig.get(k + 1).map(|n| n.0);
@@ -286,6 +309,7 @@ pub fn find_events(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'
 
     det.apply_kb(&mut found, ctx);
     found.sort_by_key(|f| (f.span.start, f.span.end));
+    det.inherit_article_context(&mut found);
 
     // Anaphors.
     let mut out: Vec<EventMention> = Vec::with_capacity(found.len());
@@ -350,6 +374,18 @@ impl<'d> Detector<'d, '_> {
         let prev_s = prev.as_deref().unwrap_or("");
         let next_s = next.as_deref().unwrap_or("");
         let prev_is_det = in_list(DETERMINERS, prev_s) || (a > 0 && t.is_possessive(a - 1));
+        if a == b && in_list(DET_REQUIRED, &head) {
+            let adj = a > 0
+                && t.is_word(a - 1)
+                && !in_list(FUNCTION_WORDS, prev_s)
+                && !in_list(AUX, prev_s)
+                && !in_list(SUBJECT_PRONOUNS, prev_s)
+                && !in_list(BE, prev_s)
+                && !prev_s.ends_with("ed");
+            if !(prev_is_det || adj || in_list(NOUN_CONTEXT, prev_s) && !is_preposition(prev_s)) {
+                return false;
+            }
+        }
         if head.ends_with("ing") && a == b {
             if in_list(BE, prev_s) {
                 return false;
@@ -390,6 +426,16 @@ impl<'d> Detector<'d, '_> {
             return false;
         }
         true
+    }
+
+    /// A capitalised trigger inside a longer proper name ("Promises Treatment Center", "the
+    /// Fire Department"): not an event.
+    fn inside_name(&self, t: &Toks<'_>, a: usize, b: usize) -> bool {
+        if a == 0 || !t.is_cap(a) {
+            return false;
+        }
+        let next_cap = t.is_cap(b + 1) && !t.is_possessive(b) && !when::is_calendar_word(t.base(b + 1));
+        next_cap && self.person_in(t.toks[b + 1].s, t.toks[b + 1].e).is_none()
     }
 
     /// A person mention covering the byte range, if any.
@@ -467,7 +513,7 @@ impl<'d> Detector<'d, '_> {
                 }
             }
         }
-        if headline {
+        if headline || (i..j).all(|k| t.is_all_caps(k)) {
             return false;
         }
         // A title before the name: a person the people analysis did not see.
@@ -547,6 +593,7 @@ impl<'d> Detector<'d, '_> {
                 continue;
             }
             let verbish = (lw.ends_with("ed") && !in_list(PARTICIPLE_ADJECTIVES, &lw))
+                || (lw.ends_with("ing") && !in_list(ING_ADJECTIVES, &lw))
                 || (lw.ends_with('s') && !lw.ends_with("ss") && !lw.ends_with("us") && !lw.ends_with("is"));
             if in_list(FUNCTION_WORDS, &lw)
                 || in_list(AUX, &lw)
@@ -625,7 +672,13 @@ impl<'d> Detector<'d, '_> {
                         continue;
                     }
                     let stop = self.name_run(t, m, limit);
-                    if stop > m && !(headline && gazetteer::lookup(t.text_of(m)).is_none()) {
+                    let known = stop > m
+                        && gazetteer::lookup(t.text.get(t.toks[m].s..t.toks[stop - 1].e).unwrap_or("")).is_some();
+                    // "in a Christmas party", "at the Waitrose store": a modifier, not a place.
+                    let modifier = t.word(stop).is_some_and(|w| {
+                        !t.is_cap(stop) && !in_list(FUNCTION_WORDS, w) && !in_list(SPEECH, w)
+                    });
+                    if stop > m && (known || (!headline && !modifier)) {
                         let before = q.place.clone();
                         if self.take_name(t, m, stop, &mut q, headline, false) && q.place != before {
                             end = t.toks[stop - 1].s + t.base(stop - 1).len();
@@ -732,6 +785,69 @@ impl<'d> Detector<'d, '_> {
             definite,
             kb_id: None,
         })
+    }
+
+    /// Mentions that name no participants take the article's main people (named at least
+    /// twice, or in the headline/lede, and not only as a quoted source): "the shooting" in a
+    /// story about a named gunman is that gunman's shooting, which keeps same-wording events of
+    /// different stories apart when linking. Places are not inherited: the most-named city of
+    /// an article is too often a team, a dateline or a comparison.
+    fn inherit_article_context(&self, found: &mut [Found]) {
+        if found.is_empty() {
+            return;
+        }
+        let main = self.main_people();
+        if main.is_empty() {
+            return;
+        }
+        for f in found.iter_mut() {
+            if f.kb_id.is_none() && f.quals.participants.is_empty() {
+                f.quals.participants = main.clone();
+            }
+        }
+    }
+
+    /// A person right next to a speech word ("Lopez said", "said Lopez", "spokeswoman Lopez").
+    fn is_speaker(&self, span: &Span) -> bool {
+        let prose = self.doc.prose.as_str();
+        let word_after = prose
+            .get(span.end..)
+            .unwrap_or("")
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .unwrap_or("");
+        let before = prose.get(..span.start).unwrap_or("");
+        let mut prev = before
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty());
+        let w1 = prev.next().unwrap_or("");
+        let w2 = prev.next().unwrap_or("");
+        in_list(SPEECH, word_after) || in_list(SPEECH, w1) || in_list(SPEECH, w2)
+    }
+
+    fn main_people(&self) -> Vec<String> {
+        let lede_end = self
+            .doc
+            .sentences
+            .get(2)
+            .map_or(usize::MAX, |s| s.span.end);
+        let mut counts: Vec<(&str, u32, bool)> = Vec::new();
+        for p in self.people.iter().filter(|p| p.role == super::PersonRole::Subject) {
+            if self.is_speaker(&p.span) {
+                continue;
+            }
+            let early = p.span.start < lede_end;
+            match counts.iter_mut().find(|c| c.0 == p.name) {
+                Some(c) => {
+                    c.1 += 1;
+                    c.2 |= early;
+                }
+                None => counts.push((p.name.as_str(), 1, early)),
+            }
+        }
+        counts.retain(|c| c.1 >= 2 || c.2);
+        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.into_iter().take(3).map(|c| c.0.to_string()).collect()
     }
 
     /// Knowledge-base event names and aliases: anchor overlapping mentions, add the others.
