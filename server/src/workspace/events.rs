@@ -35,6 +35,8 @@ pub const WINDOW_DAYS: i64 = 30;
 /// Stated event dates ("on March 12") of one event span at most this many days.
 pub const STATED_WINDOW_DAYS: i64 = 3;
 const BUCKET_DAYS: i64 = 16;
+/// Bucket under which every cluster of a class and group is registered.
+const ANY_BUCKET: i64 = i64::MIN;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventSummary {
@@ -371,6 +373,8 @@ impl Cluster {
         if self.undated > 0 || self.lo.is_none() {
             keys.push(block_key(self.class, &self.group, None));
         }
+        // Every cluster of the class and group, for undated chains.
+        keys.push(block_key(self.class, &self.group, Some(ANY_BUCKET)));
         keys
     }
 
@@ -702,15 +706,19 @@ impl EventIndex {
     }
 
     fn best_cluster(&self, f: &Feat) -> Option<u64> {
-        let mut keys = Vec::with_capacity(4);
-        if let Some(d) = f.eff {
-            let lo = d - chrono::Duration::days(WINDOW_DAYS);
-            let hi = d + chrono::Duration::days(WINDOW_DAYS);
-            for b in bucket_of(lo)..=bucket_of(hi) {
-                keys.push(block_key(f.class, &f.group, Some(b)));
+        let mut keys = Vec::with_capacity(6);
+        match f.eff {
+            Some(d) => {
+                let lo = d - chrono::Duration::days(WINDOW_DAYS);
+                let hi = d + chrono::Duration::days(WINDOW_DAYS);
+                for b in bucket_of(lo)..=bucket_of(hi) {
+                    keys.push(block_key(f.class, &f.group, Some(b)));
+                }
+                keys.push(block_key(f.class, &f.group, None));
             }
+            // An undated chain may join any cluster of its class and group.
+            None => keys.push(block_key(f.class, &f.group, Some(ANY_BUCKET))),
         }
-        keys.push(block_key(f.class, &f.group, None));
         let mut best: Option<(u32, u64)> = None;
         for k in keys {
             let Some(ids) = self.blocks.get(&k) else { continue };

@@ -137,6 +137,22 @@ const ING_ADJECTIVES: &[&str] = &[
     "alarming", "deadly-looking", "growing", "opening", "closing", "closing-door", "sweeping",
     "wedding", "morning", "evening", "building", "housing", "fundraising", "shooting",
 ];
+/// Nouns after a trigger that make the trigger a modifier of a thing, not an event
+/// ("rehab facility", "fire department", "election officials", "emergency patch").
+const MODIFIED_NOUNS: &[&str] = &[
+    "facility", "facilities", "center", "centers", "centre", "centres", "clinic", "clinics",
+    "program", "programs", "programme", "unit", "units", "department", "departments", "station",
+    "stations", "crew", "crews", "truck", "trucks", "engine", "engines", "service", "services",
+    "brigade", "brigades", "official", "officials", "commission", "committee", "headquarters",
+    "office", "offices", "patch", "patches", "update", "updates", "room", "rooms", "team",
+    "teams", "squad", "squads", "worker", "workers", "helicopter", "helicopters", "vehicle",
+    "vehicles", "chief", "chiefs", "system", "systems", "law", "laws", "fund", "funds", "plan",
+    "plans", "expert", "experts", "insurance", "alarm", "alarms", "exit", "exits", "extinguisher",
+    "extinguishers", "hydrant", "hydrants", "escape", "fighter", "fighters", "marshal",
+    "marshals", "inspector", "inspectors", "investigator", "investigators", "coverage",
+    "record", "records", "family", "families", "boss", "bosses", "syndicate", "scene", "scenes",
+    "lab", "labs", "rate", "rates", "statistics",
+];
 /// Speech words: a person right before or after one is a source, not a participant.
 const SPEECH: &[&str] = &[
     "said", "says", "say", "told", "tells", "added", "according", "stated", "explained",
@@ -299,6 +315,9 @@ pub fn find_events(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'
             if a == b && !headline && toks.is_cap(a) && !toks.is_all_caps(a) && when::is_calendar_word(toks.base(a)) {
                 continue; // "March 12", "in March"
             }
+            if a == b && !headline && det.in_title(&toks, a) {
+                continue; // "Catching Fire", "The Hunger Games"
+            }
             let prev_trigger_end = k.checked_sub(1).map(|p| trig[p].1);
             let next_trigger_start = trig.get(k + 1).map(|n| n.0);
             if let Some(f) = det.phrase(&toks, a, b, class, group, headline, prev_trigger_end, next_trigger_start) {
@@ -386,6 +405,12 @@ impl<'d> Detector<'d, '_> {
                 return false;
             }
         }
+        if prev_s == "without" {
+            return false; // "life without parole", "ended without incident"
+        }
+        if in_list(MODIFIED_NOUNS, next_s) && !t.is_cap(b + 1) {
+            return false;
+        }
         if head.ends_with("ing") && a == b {
             if in_list(BE, prev_s) {
                 return false;
@@ -436,6 +461,26 @@ impl<'d> Detector<'d, '_> {
         }
         let next_cap = t.is_cap(b + 1) && !t.is_possessive(b) && !when::is_calendar_word(t.base(b + 1));
         next_cap && self.person_in(t.toks[b + 1].s, t.toks[b + 1].e).is_none()
+    }
+
+    /// A capitalised one-word trigger right after another capitalised word that is neither a
+    /// known place nor a person: part of a title or name ("Catching Fire", "Hunger Games").
+    /// Named events are multi-word lexicon entries ("Academy Awards", "World Cup").
+    fn in_title(&self, t: &Toks<'_>, a: usize) -> bool {
+        if a < 2 || !t.is_cap(a) || t.is_all_caps(a) || !t.is_cap(a - 1) || t.is_all_caps(a - 1) {
+            return false;
+        }
+        let prev = t.base(a - 1);
+        if t.is_possessive(a - 1)
+            || in_list(DETERMINERS, prev)
+            || in_list(FUNCTION_WORDS, prev)
+            || when::is_calendar_word(prev)
+            || gazetteer::lookup(prev).is_some()
+            || prev.contains(['-', '–'])
+        {
+            return false;
+        }
+        self.person_in(t.toks[a - 1].s, t.toks[a - 1].e).is_none()
     }
 
     /// A person mention covering the byte range, if any.
