@@ -290,16 +290,53 @@ mod tests {
     fn dated_roles_resolve_holder() {
         let kb = KbIndex::new(
             vec![
-                person("a", "Anne-Marie Descôtes", &[], vec![role("Ambassador", Some("France"), "2017", Some("2025-06-30"))]),
-                person("b", "François Delattre", &[], vec![role("Ambassador to Germany", Some("France"), "2025-07-01", None)]),
-                person("c", "Jane Roe", &[], vec![role("Director", Some("CIA"), "2024-01-01", None)]),
+                person(
+                    "a",
+                    "Anne-Marie Descôtes",
+                    &[],
+                    vec![role(
+                        "Ambassador",
+                        Some("France"),
+                        "2017",
+                        Some("2025-06-30"),
+                    )],
+                ),
+                person(
+                    "b",
+                    "François Delattre",
+                    &[],
+                    vec![role(
+                        "Ambassador to Germany",
+                        Some("France"),
+                        "2025-07-01",
+                        None,
+                    )],
+                ),
+                person(
+                    "c",
+                    "Jane Roe",
+                    &[],
+                    vec![role("Director", Some("CIA"), "2024-01-01", None)],
+                ),
             ],
             vec![],
         );
         let d = |s| crate::config::parse_loose_date(s);
-        assert_eq!(kb.holder_of("the French ambassador to Germany", d("2024-05-01")).map(|x| x.0), Some(0));
-        assert_eq!(kb.holder_of("the French ambassador to Germany", d("2026-03-12")).map(|x| x.0), Some(1));
-        assert_eq!(kb.holder_of("the CIA director", d("2026-03-12")).map(|x| x.0), Some(2));
+        assert_eq!(
+            kb.holder_of("the French ambassador to Germany", d("2024-05-01"))
+                .map(|x| x.0),
+            Some(0)
+        );
+        assert_eq!(
+            kb.holder_of("the French ambassador to Germany", d("2026-03-12"))
+                .map(|x| x.0),
+            Some(1)
+        );
+        assert_eq!(
+            kb.holder_of("the CIA director", d("2026-03-12"))
+                .map(|x| x.0),
+            Some(2)
+        );
         assert_eq!(kb.holder_of("the finance minister", d("2026-03-12")), None);
     }
 }

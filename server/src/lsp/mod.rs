@@ -2,13 +2,168 @@
 //! encodings, progress, debouncing, and turning workspace answers into protocol objects.
 //!
 //! Invariants: text changes are applied synchronously, in arrival order, before any `.await`;
-//! analysis runs on `spawn_blocking`; no client round trip per change; stdout belongs to the
-//! protocol (logs go to stderr and `window/logMessage`).
+//! analysis runs on `spawn_blocking`; no client round trip per change; a panic in a request
+//! handler becomes an internal-error response and the server keeps serving; stdout belongs to
+//! the protocol (logs go to stderr and `window/logMessage`).
 
+pub mod backend;
 pub mod convert;
+pub mod features;
+pub mod framing;
 pub mod position;
+pub mod server;
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use std::sync::Arc;
+
+use futures::FutureExt;
+use tokio::io::{AsyncRead, ReadBuf};
+use tokio::sync::Notify;
+use tower::Service;
+use tower_lsp_server::jsonrpc::{Error, Request, Response};
+use tower_lsp_server::{LspService, Server};
+
+/// Wraps the LSP service: a panic while handling one message is logged with the method and
+/// answered with an internal error (for requests); the server keeps serving. It also signals
+/// `exit` so the process can end even if a handler is stuck waiting on the client.
+pub struct CatchPanic<S>(pub S, pub Arc<Notify>);
+
+impl<S> Service<Request> for CatchPanic<S>
+where
+    S: Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = Option<Response>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Option<Response>, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let id = req.id().cloned();
+        let method = req.method().to_string();
+        if method == "exit" {
+            self.1.notify_one();
+        }
+        let fut = match std::panic::catch_unwind(AssertUnwindSafe(|| self.0.call(req))) {
+            Ok(f) => f,
+            Err(_) => {
+                tracing::error!("panic while dispatching {method}");
+                return Box::pin(async move {
+                    Ok(id.map(|id| Response::from_error(id, Error::internal_error())))
+                });
+            }
+        };
+        Box::pin(async move {
+            match AssertUnwindSafe(fut).catch_unwind().await {
+                Ok(r) => r,
+                Err(p) => {
+                    let msg = p
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    tracing::error!("panic while handling {method}: {msg}");
+                    let mut e = Error::internal_error();
+                    e.message = format!("internal error while handling {method}: {msg}").into();
+                    Ok(id.map(|id| Response::from_error(id, e)))
+                }
+            }
+        })
+    }
+}
+
+/// Stdin wrapper that signals end of input.
+struct EofSignal<R> {
+    inner: R,
+    eof: Arc<Notify>,
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for EofSignal<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let Poll::Ready(res) = &r {
+            if res.is_err() || buf.filled().len() == before {
+                self.eof.notify_one();
+            }
+        }
+        r
+    }
+}
+
+#[cfg(feature = "fault-injection")]
+impl backend::Backend {
+    /// Test-only: a request that panics, to prove the server survives handler panics.
+    async fn fault_panic(
+        &self,
+        _params: serde_json::Value,
+    ) -> tower_lsp_server::jsonrpc::Result<serde_json::Value> {
+        panic!("deliberate fault injected by byline/testPanic");
+    }
+}
 
 /// Run the server on stdin/stdout until the client exits or stdin closes.
 pub fn run_stdio() {
-    eprintln!("byline lsp: not yet implemented");
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BYLINE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .try_init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("byline lsp: cannot start the async runtime: {e}");
+            std::process::exit(2);
+        }
+    };
+    rt.block_on(async {
+        let stdin = tokio::io::stdin();
+        let stdout = tokio::io::stdout();
+        let builder = LspService::build(backend::Backend::new)
+            .custom_method(framing::INVALID_METHOD, backend::Backend::invalid_message);
+        #[cfg(feature = "fault-injection")]
+        let builder = builder.custom_method("byline/testPanic", backend::Backend::fault_panic);
+        let (service, socket) = builder.finish();
+        let done = Arc::new(Notify::new());
+        // Sanitise framing before tower-lsp sees it (see `framing`).
+        let (proxy_in, proxy_out) = tokio::io::duplex(1 << 20);
+        tokio::spawn(framing::pump(stdin, proxy_in));
+        let stdin = EofSignal {
+            inner: proxy_out,
+            eof: done.clone(),
+        };
+        let serve = Server::new(stdin, stdout, socket).serve(CatchPanic(service, done.clone()));
+        // Normally `serve` returns on `exit` or end of input. If a handler is stuck waiting
+        // for a client that has gone, leave anyway shortly after.
+        tokio::select! {
+            _ = serve => {}
+            _ = async {
+                done.notified().await;
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            } => {
+                tracing::warn!("leaving with unfinished handlers after exit/end of input");
+            }
+        }
+    });
+    // Stdin closed or `exit` received: leave without waiting for blocking tasks.
+    rt.shutdown_timeout(std::time::Duration::from_millis(100));
 }

@@ -74,7 +74,11 @@ static GAZ: LazyLock<Gazetteer> = LazyLock::new(|| {
         let (kind, name, value) = (cols[0], cols[1], cols[2]);
         let place = match kind {
             "country" | "adj" => Place {
-                kind: if kind == "country" { PlaceKind::Country } else { PlaceKind::Adjective },
+                kind: if kind == "country" {
+                    PlaceKind::Country
+                } else {
+                    PlaceKind::Adjective
+                },
                 key: value.to_string(),
                 country: Some(value.to_string()),
                 display: name.to_string(),
@@ -86,7 +90,11 @@ static GAZ: LazyLock<Gazetteer> = LazyLock::new(|| {
                     city_country.insert(key.clone(), value.to_string());
                 }
                 Place {
-                    kind: if kind == "city" { PlaceKind::City } else { PlaceKind::Region },
+                    kind: if kind == "city" {
+                        PlaceKind::City
+                    } else {
+                        PlaceKind::Region
+                    },
                     key,
                     country: Some(value.to_string()),
                     display: canonical.to_string(),
@@ -122,10 +130,7 @@ static GAZ: LazyLock<Gazetteer> = LazyLock::new(|| {
         .map(|k| k.split(' ').count())
         .max()
         .unwrap_or(1);
-    let countries = by_name
-        .values()
-        .filter_map(|p| p.country.clone())
-        .collect();
+    let countries = by_name.values().filter_map(|p| p.country.clone()).collect();
     Gazetteer {
         by_name,
         countries,
@@ -188,7 +193,10 @@ mod tests {
         assert_eq!(p.key, "geneva");
         assert_eq!(p.country.as_deref(), Some("switzerland"));
         assert_eq!(lookup("the Élysée").unwrap().key, "paris");
-        assert_eq!(lookup("Kremlin").unwrap().country.as_deref(), Some("russia"));
+        assert_eq!(
+            lookup("Kremlin").unwrap().country.as_deref(),
+            Some("russia")
+        );
     }
 
     #[test]

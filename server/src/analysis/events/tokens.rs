@@ -53,7 +53,8 @@ impl<'a> Toks<'a> {
                         // Only inside a word: the next char must be alphanumeric.
                         let next = slice[j + d.len_utf8()..].chars().next();
                         let ok = next.is_some_and(char::is_alphanumeric)
-                            && (d != '.' || (prev.is_uppercase() && next.is_some_and(char::is_uppercase)));
+                            && (d != '.'
+                                || (prev.is_uppercase() && next.is_some_and(char::is_uppercase)));
                         if !ok {
                             break;
                         }
@@ -169,7 +170,18 @@ mod tests {
         let words: Vec<&str> = (0..t.len()).map(|i| t.text_of(i)).collect();
         assert_eq!(
             words,
-            ["The", "US–China", "talks", ",", "Lohan's", "three-hour", "U.S", ".", "visit", "."]
+            [
+                "The",
+                "US–China",
+                "talks",
+                ",",
+                "Lohan's",
+                "three-hour",
+                "U.S",
+                ".",
+                "visit",
+                "."
+            ]
         );
         assert!(t.is_possessive(4));
         assert_eq!(t.base(4), "Lohan");

@@ -24,16 +24,39 @@ fn weekday(w: &str) -> Option<Weekday> {
 
 /// Full month names and common abbreviations only ("May" yes, "mar" no: too ambiguous).
 fn month(w: &str) -> Option<u32> {
-    let base = w.trim_end_matches("'s").trim_end_matches("’s").trim_end_matches('.');
+    let base = w
+        .trim_end_matches("'s")
+        .trim_end_matches("’s")
+        .trim_end_matches('.');
     let first = base.chars().next()?;
     if !first.is_uppercase() || base.len() < 3 {
         return None;
     }
     let lower = base.to_ascii_lowercase();
     const FULL: &[&str] = &[
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept",
-        "oct", "nov", "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
     ];
     if FULL.contains(&lower.as_str()) {
         month_number(&lower)
@@ -73,7 +96,8 @@ fn previous_weekday(date: NaiveDate, wd: Weekday, strict: bool) -> NaiveDate {
     if back == 0 && strict {
         back = 7;
     }
-    date.checked_sub_days(Days::new(back.into())).unwrap_or(date)
+    date.checked_sub_days(Days::new(back.into()))
+        .unwrap_or(date)
 }
 
 fn next_weekday(date: NaiveDate, wd: Weekday) -> NaiveDate {
@@ -100,7 +124,8 @@ fn with_article_year(m: u32, d: u32, article: Option<NaiveDate>) -> Option<Naive
 pub fn date_at(t: &Toks<'_>, i: usize, article: Option<NaiveDate>) -> Option<(NaiveDate, usize)> {
     let w = t.word(i)?;
     let lw = w.to_ascii_lowercase();
-    let shift = |days: i64| article.and_then(|a| a.checked_add_signed(chrono::Duration::days(days)));
+    let shift =
+        |days: i64| article.and_then(|a| a.checked_add_signed(chrono::Duration::days(days)));
     match lw.as_str() {
         "yesterday" | "yesterday's" => return shift(-1).map(|d| (d, i + 1)),
         "today" | "today's" | "tonight" | "tonight's" => return shift(0).map(|d| (d, i + 1)),
@@ -127,7 +152,10 @@ pub fn date_at(t: &Toks<'_>, i: usize, article: Option<NaiveDate>) -> Option<(Na
                 ("next", "week") => 7,
                 ("this", "week") | ("earlier", "week") => -2,
                 ("later", "week") => 2,
-                ("last", "night") | ("this", "morning") | ("this", "afternoon") | ("this", "evening") => {
+                ("last", "night")
+                | ("this", "morning")
+                | ("this", "afternoon")
+                | ("this", "evening") => {
                     if nl == "night" {
                         -1
                     } else {
