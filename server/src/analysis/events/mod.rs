@@ -63,11 +63,7 @@ fn entry_class_group(entry: &str) -> (EventClass, String) {
 pub fn trigger_info(lex: &Lexicon, word: &str) -> Option<(EventClass, String)> {
     lex.entries()
         .iter()
-        .find(|e| {
-            e.split('\t')
-                .next()
-                .is_some_and(|w| w.eq_ignore_ascii_case(word))
-        })
+        .find(|e| e.split('\t').next().is_some_and(|w| w.eq_ignore_ascii_case(word)))
         .map(|e| entry_class_group(e))
 }
 
@@ -81,167 +77,32 @@ const DETERMINERS: &[&str] = &[
 const DEFINITE: &[&str] = &["the", "this", "that", "these", "those", "its", "their"];
 /// Words before a trigger that make it a noun.
 const NOUN_CONTEXT: &[&str] = &[
-    "of",
-    "in",
-    "after",
-    "before",
-    "during",
-    "following",
-    "since",
-    "amid",
-    "amidst",
-    "for",
-    "over",
-    "about",
-    "from",
-    "with",
-    "without",
-    "into",
-    "at",
-    "on",
-    "by",
-    "under",
-    "against",
-    "despite",
-    "upon",
-    "until",
-    "through",
-    "throughout",
-    "first",
-    "last",
-    "latest",
-    "recent",
-    "new",
-    "second",
-    "third",
-    "planned",
-    "proposed",
-    "deadly",
-    "fatal",
-    "major",
-    "possible",
-    "alleged",
-    "massive",
-    "huge",
-    "big",
-    "brief",
-    "historic",
-    "annual",
-    "previous",
-    "next",
-    "ongoing",
+    "of", "in", "after", "before", "during", "following", "since", "amid", "amidst", "for", "over",
+    "about", "from", "with", "without", "into", "at", "on", "by", "under", "against", "despite",
+    "upon", "until", "through", "throughout", "first", "last", "latest", "recent", "new",
+    "second", "third", "planned", "proposed", "deadly", "fatal", "major", "possible", "alleged",
+    "massive", "huge", "big", "brief", "historic", "annual", "previous", "next", "ongoing",
 ];
 const SUBJECT_PRONOUNS: &[&str] = &["i", "we", "they", "you", "he", "she", "it", "who", "which"];
 const AUX: &[&str] = &[
-    "to",
-    "will",
-    "would",
-    "can",
-    "could",
-    "may",
-    "might",
-    "must",
-    "should",
-    "shall",
-    "did",
-    "does",
-    "do",
-    "not",
-    "never",
-    "cannot",
-    "won't",
-    "didn't",
-    "don't",
-    "doesn't",
-    "wouldn't",
-    "couldn't",
-    "can't",
-    "shouldn't",
-    "let",
-    "please",
-    "also",
+    "to", "will", "would", "can", "could", "may", "might", "must", "should", "shall", "did",
+    "does", "do", "not", "never", "cannot", "won't", "didn't", "don't", "doesn't", "wouldn't",
+    "couldn't", "can't", "shouldn't", "let", "please", "also",
 ];
 const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am"];
 /// Words after a verb-capable trigger that show it is used as a verb.
 const OBJECTS: &[&str] = &[
-    "him",
-    "her",
-    "them",
-    "me",
-    "us",
-    "himself",
-    "herself",
-    "themselves",
-    "itself",
-    "the",
-    "a",
-    "an",
-    "his",
-    "their",
-    "its",
-    "our",
-    "my",
-    "your",
-    "back",
-    "off",
-    "out",
-    "up",
-    "down",
-    "away",
-    "several",
-    "two",
-    "three",
-    "four",
-    "five",
-    "dozens",
-    "hundreds",
-    "this",
-    "that",
-    "anyone",
-    "everyone",
-    "someone",
-    "nobody",
-    "people",
+    "him", "her", "them", "me", "us", "himself", "herself", "themselves", "itself", "the", "a",
+    "an", "his", "their", "its", "our", "my", "your", "back", "off", "out", "up", "down",
+    "away", "several", "two", "three", "four", "five", "dozens", "hundreds", "anyone", "everyone", "someone", "nobody", "people",
 ];
 /// Participles that work as adjectives before an event noun ("the planned talks").
 const PARTICIPLE_ADJECTIVES: &[&str] = &[
-    "alleged",
-    "planned",
-    "proposed",
-    "scheduled",
-    "delayed",
-    "failed",
-    "attempted",
-    "botched",
-    "armed",
-    "organized",
-    "organised",
-    "coordinated",
-    "suspected",
-    "reported",
-    "renewed",
-    "televised",
-    "heated",
-    "disputed",
-    "contested",
-    "rigged",
-    "stalled",
-    "postponed",
-    "expected",
-    "troubled",
-    "related",
-    "unprovoked",
-    "coordinated",
-    "sustained",
-    "widespread",
-    "unexpected",
-    "unannounced",
-    "unprecedented",
-    "closed",
-    "advanced",
-    "limited",
-    "sustained",
-    "protracted",
+    "alleged", "planned", "proposed", "scheduled", "delayed", "failed", "attempted", "botched",
+    "armed", "organized", "organised", "coordinated", "suspected", "reported", "renewed",
+    "televised", "heated", "disputed", "contested", "rigged", "stalled", "postponed", "expected",
+    "troubled", "related", "unprovoked", "coordinated", "sustained", "widespread", "unexpected",
+    "unannounced", "unprecedented", "closed", "advanced", "limited", "sustained", "protracted",
 ];
 /// Motion verbs before "to": "went to trial", "sent to rehab".
 const MOTION: &[&str] = &[
@@ -251,205 +112,70 @@ const MOTION: &[&str] = &[
 ];
 /// Trigger lemmas that are also common verbs (checked for verb use).
 const VERB_CAPABLE: &[&str] = &[
-    "attack",
-    "murder",
-    "call",
-    "vote",
-    "test",
-    "launch",
-    "strike",
-    "raid",
-    "crash",
-    "fire",
-    "fall",
-    "escape",
-    "release",
-    "visit",
-    "march",
-    "protest",
-    "rally",
-    "rescue",
-    "appeal",
-    "trade",
-    "transfer",
-    "repair",
-    "recall",
-    "sentence",
-    "arrest",
-    "capture",
-    "chase",
-    "bid",
-    "offer",
-    "win",
-    "split",
-    "hack",
-    "leak",
-    "spill",
-    "flood",
-    "storm",
-    "riot",
-    "clash",
-    "deal",
-    "talk",
-    "address",
-    "interview",
-    "tour",
-    "trip",
-    "battle",
-    "campaign",
-    "race",
-    "cut",
-    "veto",
-    "probe",
-    "pardon",
-    "parole",
-    "bail",
-    "abuse",
-    "assault",
-    "wreck",
-    "collapse",
-    "blast",
-    "purchase",
-    "overhaul",
-    "reform",
-    "debut",
-    "premiere",
-    "defeat",
-    "triumph",
-    "boycott",
-    "parade",
-    "match",
-    "poll",
-    "caucus",
-    "recount",
-    "ambush",
-    "rape",
-    "quake",
-    "blaze",
-    "contract",
-    "compromise",
-    "trial",
-    "surge",
-    "overdose",
-    "rehab",
-    "divorce",
-    "breach",
-    "shell",
-    "shoot",
-    "kill",
-    "bomb",
-    "charge",
-    "meet",
-    "stay",
-    "sale",
-    "end",
-    "exit",
-    "plea",
+    "attack", "murder", "call", "vote", "test", "launch", "strike", "raid", "crash", "fire", "fall",
+    "escape", "release", "visit", "march", "protest", "rally", "rescue", "appeal", "trade",
+    "transfer", "repair", "recall", "sentence", "arrest", "capture", "chase", "bid", "offer", "win",
+    "split", "hack", "leak", "spill", "flood", "storm", "riot", "clash", "deal", "talk", "address",
+    "interview", "tour", "trip", "battle", "campaign", "race", "cut", "veto", "probe", "pardon",
+    "parole", "bail", "abuse", "assault", "wreck", "collapse", "blast", "purchase", "overhaul",
+    "reform", "debut", "premiere", "defeat", "triumph", "boycott", "parade", "match", "poll",
+    "caucus", "recount", "ambush", "rape", "quake", "blaze", "contract", "compromise", "trial",
+    "surge", "overdose", "rehab", "divorce", "breach", "shell", "shoot", "kill", "bomb",
+    "charge", "meet", "stay", "sale", "end", "exit", "plea",
+];
+/// Triggers so common in other senses that they count only after a determiner or adjective
+/// ("a shot", "the case", "his return").
+const DET_REQUIRED: &[&str] = &[
+    "shot", "shots", "hit", "round", "move", "moves", "step", "cut", "cuts", "blow", "case",
+    "cases", "return", "goal", "goals", "stroke", "review", "sweep", "attempt", "call", "calls",
+    "fight", "session", "release", "operation", "record", "sale", "offer", "bid",
+];
+/// "-ing" words that work as adjectives before an event noun.
+const ING_ADJECTIVES: &[&str] = &[
+    "ongoing", "upcoming", "continuing", "escalating", "recurring", "shocking", "stunning",
+    "lasting", "long-running", "looming", "pending", "devastating", "damaging", "crippling",
+    "alarming", "deadly-looking", "growing", "opening", "closing", "closing-door", "sweeping",
+    "wedding", "morning", "evening", "building", "housing", "fundraising", "shooting",
+];
+/// Nouns after a trigger that make the trigger a modifier of a thing, not an event
+/// ("rehab facility", "fire department", "election officials", "emergency patch").
+const MODIFIED_NOUNS: &[&str] = &[
+    "facility", "facilities", "center", "centers", "centre", "centres", "clinic", "clinics",
+    "program", "programs", "programme", "unit", "units", "department", "departments", "station",
+    "stations", "crew", "crews", "truck", "trucks", "engine", "engines", "service", "services",
+    "brigade", "brigades", "official", "officials", "commission", "committee", "headquarters",
+    "office", "offices", "patch", "patches", "update", "updates", "room", "rooms", "team",
+    "teams", "squad", "squads", "worker", "workers", "helicopter", "helicopters", "vehicle",
+    "vehicles", "chief", "chiefs", "system", "systems", "law", "laws", "fund", "funds", "plan",
+    "plans", "expert", "experts", "insurance", "alarm", "alarms", "exit", "exits", "extinguisher",
+    "extinguishers", "hydrant", "hydrants", "escape", "fighter", "fighters", "marshal",
+    "marshals", "inspector", "inspectors", "investigator", "investigators", "coverage",
+    "record", "records", "family", "families", "boss", "bosses", "syndicate", "scene", "scenes",
+    "lab", "labs", "rate", "rates", "statistics",
 ];
 /// Speech words: a person right before or after one is a source, not a participant.
 const SPEECH: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "told",
-    "tells",
-    "added",
-    "according",
-    "stated",
-    "explained",
-    "announced",
-    "confirmed",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
+    "said", "says", "say", "told", "tells", "added", "according", "stated", "explained",
+    "announced", "confirmed", "spokesman", "spokeswoman", "spokesperson",
 ];
 const FUNCTION_WORDS: &[&str] = &[
-    "in",
-    "on",
-    "at",
-    "of",
-    "for",
-    "with",
-    "by",
-    "to",
-    "from",
-    "after",
-    "before",
-    "during",
-    "since",
-    "amid",
-    "over",
-    "under",
-    "into",
-    "about",
-    "against",
-    "and",
-    "or",
-    "but",
-    "as",
-    "than",
-    "which",
-    "who",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "has",
-    "have",
-    "had",
-    "will",
-    "would",
-    "said",
-    "says",
-    "say",
-    "told",
-    "i",
-    "we",
-    "they",
-    "he",
-    "she",
-    "it",
-    "you",
-    "there",
-    "here",
-    "when",
-    "while",
-    "where",
-    "if",
-    "because",
-    "despite",
-    "following",
-    "near",
-    "between",
-    "among",
-    "not",
-    "also",
-    "now",
-    "then",
-    "just",
-    "could",
-    "should",
-    "may",
-    "might",
-    "can",
-    "did",
-    "does",
-    "do",
-    "so",
-    "yet",
-    "still",
-    "even",
-    "only",
-    "very",
-    "more",
-    "most",
+    "in", "on", "at", "of", "for", "with", "by", "to", "from", "after", "before", "during",
+    "since", "amid", "over", "under", "into", "about", "against", "and", "or", "but", "as",
+    "than", "which", "who", "is", "are", "was", "were", "be", "been", "has", "have", "had",
+    "will", "would", "said", "says", "say", "told", "i", "we", "they", "he", "she", "it", "you",
+    "there", "here", "when", "while", "where", "if", "because", "despite", "following", "near",
+    "between", "among", "not", "also", "now", "then", "just", "could", "should", "may", "might",
+    "can", "did", "does", "do", "so", "yet", "still", "even", "only", "very", "more", "most",
 ];
 /// Joiners inside a multi-word proper name ("Palais des Nations", "Bay of Pigs").
-const NAME_JOINERS: &[&str] = &[
-    "de", "des", "du", "la", "le", "of", "the", "von", "van", "al", "el", "di", "da",
-];
+const NAME_JOINERS: &[&str] = &["de", "des", "du", "la", "le", "of", "the", "von", "van", "al", "el", "di", "da"];
+
+fn is_preposition(w: &str) -> bool {
+    in_list(
+        &["of", "in", "on", "at", "for", "from", "with", "by", "into", "over", "about", "under", "after", "before"],
+        w,
+    )
+}
 
 fn in_list(list: &[&str], w: &str) -> bool {
     list.iter().any(|x| x.eq_ignore_ascii_case(w))
@@ -472,32 +198,11 @@ fn lemma(w: &str) -> String {
     l
 }
 
-const UNITS: &[&str] = &[
-    "minute", "hour", "day", "week", "month", "year", "night", "session", "round",
-];
+const UNITS: &[&str] = &["minute", "hour", "day", "week", "month", "year", "night", "session", "round"];
 const NUMBER_WORDS: &[&str] = &[
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "fifteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "forty-eight",
-    "several",
-    "multi",
-    "half",
-    "marathon",
-    "all",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "fifteen", "twenty", "thirty", "forty", "forty-eight", "several", "multi", "half",
+    "marathon", "all",
 ];
 
 /// "three-hour", "48-hour", "two-day", "day-long", "week-long" → the extent.
@@ -559,11 +264,7 @@ struct Detector<'d, 'p> {
 }
 
 /// All event mentions in the article, in text order, anaphors linked to antecedents.
-pub fn find_events(
-    doc: &Document<'_>,
-    people: &[PersonMention],
-    ctx: &Context<'_>,
-) -> Vec<EventMention> {
+pub fn find_events(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'_>) -> Vec<EventMention> {
     let lex = ctx.lexicons.get("event-triggers");
     let det = Detector {
         doc,
@@ -595,8 +296,7 @@ pub fn find_events(
         // Token index ranges of the triggers in this sentence.
         let mut trig: Vec<(usize, usize, usize)> = Vec::new(); // (first tok, last tok, entry)
         for (range, entry) in &hits[first..hi] {
-            let (Some(a), Some(b)) = (toks.starting_at(range.start), toks.ending_at(range.end))
-            else {
+            let (Some(a), Some(b)) = (toks.starting_at(range.start), toks.ending_at(range.end)) else {
                 continue;
             };
             if b < a {
@@ -609,21 +309,18 @@ pub fn find_events(
                 .entry(entry)
                 .or_insert_with(|| entry_class_group(&lex.entries()[entry]))
                 .clone();
-            if !det.is_noun(&toks, a, b) {
+            if !det.is_noun(&toks, a, b) || (!headline && det.inside_name(&toks, a, b)) {
                 continue;
+            }
+            if a == b && !headline && toks.is_cap(a) && !toks.is_all_caps(a) && when::is_calendar_word(toks.base(a)) {
+                continue; // "March 12", "in March"
+            }
+            if a == b && !headline && det.in_title(&toks, a) {
+                continue; // "Catching Fire", "The Hunger Games"
             }
             let prev_trigger_end = k.checked_sub(1).map(|p| trig[p].1);
             let next_trigger_start = trig.get(k + 1).map(|n| n.0);
-            if let Some(f) = det.phrase(
-                &toks,
-                a,
-                b,
-                class,
-                group,
-                headline,
-                prev_trigger_end,
-                next_trigger_start,
-            ) {
+            if let Some(f) = det.phrase(&toks, a, b, class, group, headline, prev_trigger_end, next_trigger_start) {
                 found.push(f);
             }
         }
@@ -631,6 +328,7 @@ pub fn find_events(
 
     det.apply_kb(&mut found, ctx);
     found.sort_by_key(|f| (f.span.start, f.span.end));
+    det.inherit_article_context(&mut found);
 
     // Anaphors.
     let mut out: Vec<EventMention> = Vec::with_capacity(found.len());
@@ -640,9 +338,7 @@ pub fn find_events(
             let compatible = |g: &Found| g.class == f.class && g.group == f.group;
             antecedent = (0..i)
                 .rev()
-                .find(|&j| {
-                    compatible(&found[j]) && (found[j].np_qualified || found[j].kb_id.is_some())
-                })
+                .find(|&j| compatible(&found[j]) && (found[j].np_qualified || found[j].kb_id.is_some()))
                 .or_else(|| (0..i).rev().find(|&j| compatible(&found[j])));
         }
         let text = doc.text.get(f.span.clone()).unwrap_or("").to_string();
@@ -684,11 +380,7 @@ impl<'d> Detector<'d, '_> {
         }
         let caps = words
             .iter()
-            .filter(|&&i| {
-                t.is_cap(i)
-                    || t.word(i)
-                        .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
-            })
+            .filter(|&&i| t.is_cap(i) || t.word(i).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())))
             .count();
         caps * 10 >= words.len() * 7
     }
@@ -696,14 +388,29 @@ impl<'d> Detector<'d, '_> {
     /// Noun, not verb, use of the trigger at tokens a..=b.
     fn is_noun(&self, t: &Toks<'_>, a: usize, b: usize) -> bool {
         let head = t.base(b).to_ascii_lowercase();
-        let prev = a
-            .checked_sub(1)
-            .and_then(|p| t.word(p))
-            .map(str::to_ascii_lowercase);
+        let prev = a.checked_sub(1).and_then(|p| t.word(p)).map(str::to_ascii_lowercase);
         let next = t.word(b + 1).map(str::to_ascii_lowercase);
         let prev_s = prev.as_deref().unwrap_or("");
         let next_s = next.as_deref().unwrap_or("");
         let prev_is_det = in_list(DETERMINERS, prev_s) || (a > 0 && t.is_possessive(a - 1));
+        if a == b && in_list(DET_REQUIRED, &head) {
+            let adj = a > 0
+                && t.is_word(a - 1)
+                && !in_list(FUNCTION_WORDS, prev_s)
+                && !in_list(AUX, prev_s)
+                && !in_list(SUBJECT_PRONOUNS, prev_s)
+                && !in_list(BE, prev_s)
+                && !prev_s.ends_with("ed");
+            if !(prev_is_det || adj || in_list(NOUN_CONTEXT, prev_s) && !is_preposition(prev_s)) {
+                return false;
+            }
+        }
+        if prev_s == "without" {
+            return false; // "life without parole", "ended without incident"
+        }
+        if in_list(MODIFIED_NOUNS, next_s) && !t.is_cap(b + 1) {
+            return false;
+        }
         if head.ends_with("ing") && a == b {
             if in_list(BE, prev_s) {
                 return false;
@@ -746,6 +453,36 @@ impl<'d> Detector<'d, '_> {
         true
     }
 
+    /// A capitalised trigger inside a longer proper name ("Promises Treatment Center", "the
+    /// Fire Department"): not an event.
+    fn inside_name(&self, t: &Toks<'_>, a: usize, b: usize) -> bool {
+        if a == 0 || !t.is_cap(a) {
+            return false;
+        }
+        let next_cap = t.is_cap(b + 1) && !t.is_possessive(b) && !when::is_calendar_word(t.base(b + 1));
+        next_cap && self.person_in(t.toks[b + 1].s, t.toks[b + 1].e).is_none()
+    }
+
+    /// A capitalised one-word trigger right after another capitalised word that is neither a
+    /// known place nor a person: part of a title or name ("Catching Fire", "Hunger Games").
+    /// Named events are multi-word lexicon entries ("Academy Awards", "World Cup").
+    fn in_title(&self, t: &Toks<'_>, a: usize) -> bool {
+        if a < 2 || !t.is_cap(a) || t.is_all_caps(a) || !t.is_cap(a - 1) || t.is_all_caps(a - 1) {
+            return false;
+        }
+        let prev = t.base(a - 1);
+        if t.is_possessive(a - 1)
+            || in_list(DETERMINERS, prev)
+            || in_list(FUNCTION_WORDS, prev)
+            || when::is_calendar_word(prev)
+            || gazetteer::lookup(prev).is_some()
+            || prev.contains(['-', '–'])
+        {
+            return false;
+        }
+        self.person_in(t.toks[a - 1].s, t.toks[a - 1].e).is_none()
+    }
+
     /// A person mention covering the byte range, if any.
     fn person_in(&self, s: usize, e: usize) -> Option<&PersonMention> {
         let i = self.people.partition_point(|p| p.span.end <= s);
@@ -775,15 +512,7 @@ impl<'d> Detector<'d, '_> {
     }
 
     /// Classify a proper name at tokens i..j into the qualifiers. Returns true if used.
-    fn take_name(
-        &self,
-        t: &Toks<'_>,
-        i: usize,
-        j: usize,
-        q: &mut Quals,
-        headline: bool,
-        as_party: bool,
-    ) -> bool {
+    fn take_name(&self, t: &Toks<'_>, i: usize, j: usize, q: &mut Quals, headline: bool, as_party: bool) -> bool {
         if i >= j {
             return false;
         }
@@ -803,10 +532,7 @@ impl<'d> Detector<'d, '_> {
             for start in 0..=(words.len() - len) {
                 let a = words[start];
                 let b = words[start + len - 1];
-                let nm = t
-                    .text
-                    .get(t.toks[a].s..t.toks[b].s + t.base(b).len())
-                    .unwrap_or("");
+                let nm = t.text.get(t.toks[a].s..t.toks[b].s + t.base(b).len()).unwrap_or("");
                 if let Some(p) = gazetteer::lookup(nm) {
                     match p.kind {
                         PlaceKind::Country | PlaceKind::Adjective => {
@@ -822,9 +548,7 @@ impl<'d> Detector<'d, '_> {
                                     }
                                 }
                             } else if q.place.is_none()
-                                || q.place
-                                    .as_deref()
-                                    .is_some_and(|old| !gazetteer::is_known(old))
+                                || q.place.as_deref().is_some_and(|old| !gazetteer::is_known(old))
                             {
                                 q.place = Some(p.key.clone());
                             }
@@ -834,7 +558,7 @@ impl<'d> Detector<'d, '_> {
                 }
             }
         }
-        if headline {
+        if headline || (i..j).all(|k| t.is_all_caps(k)) {
             return false;
         }
         // A title before the name: a person the people analysis did not see.
@@ -914,10 +638,8 @@ impl<'d> Detector<'d, '_> {
                 continue;
             }
             let verbish = (lw.ends_with("ed") && !in_list(PARTICIPLE_ADJECTIVES, &lw))
-                || (lw.ends_with('s')
-                    && !lw.ends_with("ss")
-                    && !lw.ends_with("us")
-                    && !lw.ends_with("is"));
+                || (lw.ends_with("ing") && !in_list(ING_ADJECTIVES, &lw))
+                || (lw.ends_with('s') && !lw.ends_with("ss") && !lw.ends_with("us") && !lw.ends_with("is"));
             if in_list(FUNCTION_WORDS, &lw)
                 || in_list(AUX, &lw)
                 || in_list(SPEECH, &lw)
@@ -950,8 +672,7 @@ impl<'d> Detector<'d, '_> {
             if t.is_cap(k) && (w.contains(['-', '–', '/'])) {
                 // "US–China", "Élysée-Berlin": parties.
                 let parts: Vec<&str> = t.base(k).split(['-', '–', '/']).collect();
-                let places: Vec<&gazetteer::Place> =
-                    parts.iter().filter_map(|p| gazetteer::lookup(p)).collect();
+                let places: Vec<&gazetteer::Place> = parts.iter().filter_map(|p| gazetteer::lookup(p)).collect();
                 if places.len() == parts.len() && parts.len() >= 2 {
                     for p in places {
                         if let Some(c) = &p.country {
@@ -996,10 +717,15 @@ impl<'d> Detector<'d, '_> {
                         continue;
                     }
                     let stop = self.name_run(t, m, limit);
-                    if stop > m && !(headline && gazetteer::lookup(t.text_of(m)).is_none()) {
+                    let known = stop > m
+                        && gazetteer::lookup(t.text.get(t.toks[m].s..t.toks[stop - 1].e).unwrap_or("")).is_some();
+                    // "in a Christmas party", "at the Waitrose store": a modifier, not a place.
+                    let modifier = t.word(stop).is_some_and(|w| {
+                        !t.is_cap(stop) && !in_list(FUNCTION_WORDS, w) && !in_list(SPEECH, w)
+                    });
+                    if stop > m && (known || (!headline && !modifier)) {
                         let before = q.place.clone();
-                        if self.take_name(t, m, stop, &mut q, headline, false) && q.place != before
-                        {
+                        if self.take_name(t, m, stop, &mut q, headline, false) && q.place != before {
                             end = t.toks[stop - 1].s + t.base(stop - 1).len();
                         }
                         k = stop;
@@ -1017,10 +743,7 @@ impl<'d> Detector<'d, '_> {
                     let mut got = false;
                     let mut last = end;
                     while m < limit && m < k + 14 {
-                        if t.punct_is(m, ',')
-                            || t.word(m)
-                                .is_some_and(|x| in_list(DETERMINERS, x) || x == "and")
-                        {
+                        if t.punct_is(m, ',') || t.word(m).is_some_and(|x| in_list(DETERMINERS, x) || x == "and") {
                             m += 1;
                             continue;
                         }
@@ -1043,9 +766,7 @@ impl<'d> Detector<'d, '_> {
                     }
                 }
                 "of" | "by" | "against" | "on" | "last" | "this" | "earlier" | "next" => {
-                    if let Some((d, e)) =
-                        when::date_at(t, if lw == "on" { k + 1 } else { k }, self.date)
-                    {
+                    if let Some((d, e)) = when::date_at(t, if lw == "on" { k + 1 } else { k }, self.date) {
                         q.date = Some(d);
                         k = e;
                         continue;
@@ -1089,18 +810,11 @@ impl<'d> Detector<'d, '_> {
             if p.role != super::PersonRole::Subject || q.participants.contains(&p.name) {
                 continue;
             }
-            let (Some(pi), Some(pj)) = (t.starting_at(p.span.start), t.ending_at(p.span.end))
-            else {
+            let (Some(pi), Some(pj)) = (t.starting_at(p.span.start), t.ending_at(p.span.end)) else {
                 continue;
             };
-            let near_speech = |i: Option<usize>| {
-                i.and_then(|i| t.word(i))
-                    .is_some_and(|w| in_list(SPEECH, w))
-            };
-            if near_speech(pi.checked_sub(1))
-                || near_speech(Some(pj + 1))
-                || near_speech(pi.checked_sub(2))
-            {
+            let near_speech = |i: Option<usize>| i.and_then(|i| t.word(i)).is_some_and(|w| in_list(SPEECH, w));
+            if near_speech(pi.checked_sub(1)) || near_speech(Some(pj + 1)) || near_speech(pi.checked_sub(2)) {
                 continue;
             }
             q.participants.push(p.name.clone());
@@ -1118,6 +832,69 @@ impl<'d> Detector<'d, '_> {
         })
     }
 
+    /// Mentions that name no participants take the article's main people (named at least
+    /// twice, or in the headline/lede, and not only as a quoted source): "the shooting" in a
+    /// story about a named gunman is that gunman's shooting, which keeps same-wording events of
+    /// different stories apart when linking. Places are not inherited: the most-named city of
+    /// an article is too often a team, a dateline or a comparison.
+    fn inherit_article_context(&self, found: &mut [Found]) {
+        if found.is_empty() {
+            return;
+        }
+        let main = self.main_people();
+        if main.is_empty() {
+            return;
+        }
+        for f in found.iter_mut() {
+            if f.kb_id.is_none() && f.quals.participants.is_empty() {
+                f.quals.participants = main.clone();
+            }
+        }
+    }
+
+    /// A person right next to a speech word ("Lopez said", "said Lopez", "spokeswoman Lopez").
+    fn is_speaker(&self, span: &Span) -> bool {
+        let prose = self.doc.prose.as_str();
+        let word_after = prose
+            .get(span.end..)
+            .unwrap_or("")
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .unwrap_or("");
+        let before = prose.get(..span.start).unwrap_or("");
+        let mut prev = before
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty());
+        let w1 = prev.next().unwrap_or("");
+        let w2 = prev.next().unwrap_or("");
+        in_list(SPEECH, word_after) || in_list(SPEECH, w1) || in_list(SPEECH, w2)
+    }
+
+    fn main_people(&self) -> Vec<String> {
+        let lede_end = self
+            .doc
+            .sentences
+            .get(2)
+            .map_or(usize::MAX, |s| s.span.end);
+        let mut counts: Vec<(&str, u32, bool)> = Vec::new();
+        for p in self.people.iter().filter(|p| p.role == super::PersonRole::Subject) {
+            if self.is_speaker(&p.span) {
+                continue;
+            }
+            let early = p.span.start < lede_end;
+            match counts.iter_mut().find(|c| c.0 == p.name) {
+                Some(c) => {
+                    c.1 += 1;
+                    c.2 |= early;
+                }
+                None => counts.push((p.name.as_str(), 1, early)),
+            }
+        }
+        counts.retain(|c| c.1 >= 2 || c.2);
+        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.into_iter().take(3).map(|c| c.0.to_string()).collect()
+    }
+
     /// Knowledge-base event names and aliases: anchor overlapping mentions, add the others.
     fn apply_kb(&self, found: &mut Vec<Found>, ctx: &Context<'_>) {
         if ctx.kb.events.is_empty() {
@@ -1125,12 +902,8 @@ impl<'d> Detector<'d, '_> {
         }
         let lex = ctx.lexicons.get("event-triggers");
         for m in ctx.kb.find(&self.doc.prose) {
-            let KbTarget::Event(ei) = m.target else {
-                continue;
-            };
-            let Some(entry) = ctx.kb.events.get(ei) else {
-                continue;
-            };
+            let KbTarget::Event(ei) = m.target else { continue };
+            let Some(entry) = ctx.kb.events.get(ei) else { continue };
             if let Some(f) = found
                 .iter_mut()
                 .find(|f| f.span.start < m.span.end && m.span.start < f.span.end)
@@ -1146,24 +919,15 @@ impl<'d> Detector<'d, '_> {
                 .filter(|w| !w.is_empty())
                 .find_map(|w| trigger_info(lex, w).map(|(c, g)| (c, g, w.to_string())))
                 .unwrap_or_else(|| {
-                    let last = text
-                        .split_whitespace()
-                        .last()
-                        .unwrap_or(text)
-                        .to_lowercase();
+                    let last = text.split_whitespace().last().unwrap_or(text).to_lowercase();
                     (EventClass::Other, last.clone(), last)
                 });
-            let ts = text
-                .rfind(trig.as_str())
-                .map_or(m.span.start, |i| m.span.start + i);
+            let ts = text.rfind(trig.as_str()).map_or(m.span.start, |i| m.span.start + i);
             let mut span = m.span.clone();
             // Include a determiner right before the name ("the Geneva summit").
             if let Some(b) = span.start.checked_sub(4) {
                 let prev = self.doc.prose.get(b..span.start).unwrap_or("");
-                let glued = self.doc.prose[..b]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphanumeric);
+                let glued = self.doc.prose[..b].chars().next_back().is_some_and(char::is_alphanumeric);
                 if prev.eq_ignore_ascii_case("the ") && !glued {
                     span.start = b;
                 }

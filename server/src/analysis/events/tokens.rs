@@ -65,7 +65,8 @@ impl<'a> Toks<'a> {
                     }
                 }
                 self.toks.push(Tok { s, e, word: true });
-            } else if !c.is_whitespace() {
+            } else if !c.is_whitespace() || c == '\n' {
+                // Line breaks are boundaries too (a headline line without final punctuation).
                 let s = start + i;
                 self.toks.push(Tok {
                     s,
@@ -129,6 +130,14 @@ impl<'a> Toks<'a> {
         self.word(i)
             .and_then(|w| w.chars().next())
             .is_some_and(char::is_uppercase)
+    }
+
+    /// "LARGE", "FIRE": shouted words say nothing about names.
+    pub fn is_all_caps(&self, i: usize) -> bool {
+        self.word(i).is_some_and(|w| {
+            w.chars().filter(|c| c.is_alphabetic()).count() > 1
+                && !w.chars().any(char::is_lowercase)
+        })
     }
 
     /// Index of the token starting exactly at `offset`.

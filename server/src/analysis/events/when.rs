@@ -65,9 +65,14 @@ fn month(w: &str) -> Option<u32> {
     }
 }
 
-/// True when the word names a month or weekday (not a place or a party).
+/// True when the word names a month, weekday or holiday (not a place or a party).
 pub fn is_calendar_word(w: &str) -> bool {
-    weekday(w).is_some() || month(w).is_some()
+    const HOLIDAYS: &[&str] = &[
+        "christmas", "easter", "thanksgiving", "halloween", "ramadan", "eid", "hanukkah",
+        "passover", "diwali", "valentine",
+    ];
+    let base = w.trim_end_matches("'s").trim_end_matches("’s");
+    weekday(w).is_some() || month(w).is_some() || HOLIDAYS.iter().any(|h| h.eq_ignore_ascii_case(base))
 }
 
 fn day_number(w: &str) -> Option<u32> {
