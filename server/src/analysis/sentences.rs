@@ -335,7 +335,11 @@ fn is_real_stop(text: &str, dot: usize, next_word: &str) -> bool {
     let bare = lower.trim_start_matches(['(', '[']);
     // "$1. 25 million": a decimal split by a stray space (wire/corpus detokenisation).
     let num = bare.trim_start_matches(['$', '€', '£']);
-    if !num.is_empty() && num.len() <= 3 && num.chars().all(|c| c.is_ascii_digit()) && next_word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+    if !num.is_empty()
+        && num.len() <= 3
+        && num.chars().all(|c| c.is_ascii_digit())
+        && next_word.chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
         return false;
     }
     let next_is_number = next_word.chars().next().is_some_and(|c| c.is_ascii_digit());

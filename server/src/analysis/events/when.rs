@@ -68,11 +68,21 @@ fn month(w: &str) -> Option<u32> {
 /// True when the word names a month, weekday or holiday (not a place or a party).
 pub fn is_calendar_word(w: &str) -> bool {
     const HOLIDAYS: &[&str] = &[
-        "christmas", "easter", "thanksgiving", "halloween", "ramadan", "eid", "hanukkah",
-        "passover", "diwali", "valentine",
+        "christmas",
+        "easter",
+        "thanksgiving",
+        "halloween",
+        "ramadan",
+        "eid",
+        "hanukkah",
+        "passover",
+        "diwali",
+        "valentine",
     ];
     let base = w.trim_end_matches("'s").trim_end_matches("’s");
-    weekday(w).is_some() || month(w).is_some() || HOLIDAYS.iter().any(|h| h.eq_ignore_ascii_case(base))
+    weekday(w).is_some()
+        || month(w).is_some()
+        || HOLIDAYS.iter().any(|h| h.eq_ignore_ascii_case(base))
 }
 
 fn day_number(w: &str) -> Option<u32> {
