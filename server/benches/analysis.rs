@@ -2,6 +2,7 @@
 //! index 1,000 and 10,000 generated articles, and workspace queries with 10,000 indexed.
 //! Run: `cargo bench -p byline --bench analysis`.
 
+#[path = "support/synth.rs"]
 mod synth;
 
 use std::path::{Path, PathBuf};

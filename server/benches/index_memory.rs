@@ -2,6 +2,7 @@
 //! memory the index holds (RSS growth, from /proc/self/status) against the corpus size.
 //! Run: `cargo bench -p byline --bench index_memory -- 10000` (default 10,000).
 
+#[path = "support/synth.rs"]
 mod synth;
 
 use std::alloc::{GlobalAlloc, Layout, System};

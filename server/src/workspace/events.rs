@@ -59,6 +59,7 @@ pub struct EventSummary {
 struct Feat {
     class: EventClass,
     group: String,
+    #[allow(dead_code)] // kept for debugging output of clusters
     trigger: String,
     kb: Option<String>,
     /// Gazetteer-known place keys ("geneva", "switzerland").

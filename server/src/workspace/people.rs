@@ -447,7 +447,8 @@ impl PeopleIndex {
                 let of = full_key(&other);
                 let ofirst = Self::first_word(&of);
                 let d = edit_distance(first, ofirst);
-                if d >= 1 && d <= 2 && first.chars().count() >= 4 && ofirst.chars().count() >= 4 {
+                if (1..=2).contains(&d) && first.chars().count() >= 4 && ofirst.chars().count() >= 4
+                {
                     found = Some(other);
                     break;
                 }

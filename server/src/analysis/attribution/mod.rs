@@ -622,27 +622,25 @@ impl SentCtx<'_, '_> {
             }
             let p = self.p();
             // "according to X", "citing X", "quoting X", "in the words of X", "heard from X".
-            let lead = if is(p, &t, "according")
-                && self.toks.get(i + 1).is_some_and(|u| is(p, u, "to"))
-            {
-                Some(i + 2)
-            } else if is_any(p, &t, &["citing", "quoting"])
-                && i > 0
-                && !is(p, &self.toks[i - 1], "the")
-            {
-                Some(i + 1)
-            } else if is(p, &t, "words")
-                && i >= 2
-                && is(p, &self.toks[i - 1], "the")
-                && is(p, &self.toks[i - 2], "in")
-                && self.toks.get(i + 1).is_some_and(|u| is(p, u, "of"))
-            {
-                Some(i + 2)
-            } else if is(p, &t, "heard") && self.toks.get(i + 1).is_some_and(|u| is(p, u, "from")) {
-                Some(i + 2)
-            } else {
-                None
-            };
+            let lead =
+                if is(p, &t, "according") && self.toks.get(i + 1).is_some_and(|u| is(p, u, "to")) {
+                    Some(i + 2)
+                } else if is_any(p, &t, &["citing", "quoting"])
+                    && i > 0
+                    && !is(p, &self.toks[i - 1], "the")
+                {
+                    Some(i + 1)
+                } else if is(p, &t, "words")
+                    && i >= 2
+                    && is(p, &self.toks[i - 1], "the")
+                    && is(p, &self.toks[i - 2], "in")
+                    && self.toks.get(i + 1).is_some_and(|u| is(p, u, "of"))
+                    || is(p, &t, "heard") && self.toks.get(i + 1).is_some_and(|u| is(p, u, "from"))
+                {
+                    Some(i + 2)
+                } else {
+                    None
+                };
             if let Some(start) = lead {
                 let end = self.np_end(start);
                 if end > start {
@@ -1943,11 +1941,10 @@ fn link_quotes(doc: &Document<'_>, qinfos: &[QuoteInfo], atts: &[Attribution]) -
                 let prev_text = doc.prose.get(prev.span.clone()).unwrap_or("").trim_end();
                 let lead_in = prev_text.ends_with(':') || q.block_quote;
                 if lead_in {
-                    link = by_sentence(si - 1).last().map(|(i, _)| i);
+                    link = by_sentence(si - 1).next_back().map(|(i, _)| i);
                 } else if !first_in_block {
                     link = by_sentence(si - 1)
-                        .filter(|(_, a)| identified(a))
-                        .last()
+                        .rfind(|(_, a)| identified(a))
                         .map(|(i, _)| i);
                 }
             }

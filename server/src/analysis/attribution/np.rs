@@ -883,10 +883,7 @@ pub fn classify(env: &Env<'_>, reg: &mut Registry, toks: &[Tok], sent_start: usi
     if let Some(m) = env
         .people
         .iter()
-        .filter(|m| {
-            m.role == PersonRole::Subject && m.span.start >= first.s && m.span.end <= last.e
-        })
-        .next_back()
+        .rfind(|m| m.role == PersonRole::Subject && m.span.start >= first.s && m.span.end <= last.e)
     {
         let poss = p
             .get(m.span.end..)

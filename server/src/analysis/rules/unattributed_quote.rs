@@ -200,8 +200,7 @@ fn nearest_speaker(
 ) -> Option<(Span, String)> {
     let before_person = people
         .iter()
-        .filter(|m| m.role == PersonRole::Subject && m.span.end <= q.span.start)
-        .next_back()
+        .rfind(|m| m.role == PersonRole::Subject && m.span.end <= q.span.start)
         .map(|m| (m.span.clone(), m.name.clone()));
     let before_att = atts
         .iter()

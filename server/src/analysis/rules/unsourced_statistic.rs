@@ -38,9 +38,7 @@ static STAT: LazyLock<Regex> = LazyLock::new(|| {
     );
     let frac = r"\b(?:rose|risen|rises|rising|fell|fallen|falls|falling|grew|grown|grows|growing|dropped|drops|increased|increases|decreased|decreases|climbed|climbs|jumped|jumps|declined|declines|surged|surges|plunged|plunges|soared|soars|shrank|shrunk|slid|slumped|cut|raised|lowered|up|down)[ \u{a0}]+(?:by[ \u{a0}]+)?(?:roughly |about |nearly |almost |more than |less than |around |some |over |just over |just under )?(?:a quarter|a third|a fifth|a tenth|half|two-thirds|three-quarters|a half)\b".to_string();
     let mult = r"\b(?:doubled|tripled|trebled|quadrupled|halved)\b|\b(?:\d+|two|three|four|five|ten)-?fold\b".to_string();
-    let ratio = format!(
-        r"\b(?:one|two|three|four|\d+)[ \u{{a0}}](?:in|out of)[ \u{{a0}}](?:every[ \u{{a0}}])?(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\b(?:[ \u{{a0}}](?:people|adults|children|voters|households|residents|workers|companies|firms|patients|respondents|americans|britons|europeans|danes|[a-z]+s)\b)"
-    );
+    let ratio = r"\b(?:one|two|three|four|\d+)[ \u{a0}](?:in|out of)[ \u{a0}](?:every[ \u{a0}])?(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\b(?:[ \u{a0}](?:people|adults|children|voters|households|residents|workers|companies|firms|patients|respondents|americans|britons|europeans|danes|[a-z]+s)\b)".to_string();
     Regex::new(&format!(
         r"(?i:{QUALIFIER})(?:{pct}|{cur_pre}|{mag}|{cur_post}|(?i:{frac})|(?i:{mult})|(?i:{ratio}))"
     ))
