@@ -51,7 +51,7 @@ fn index(c: &mut Criterion) {
             b.iter(|| {
                 let ws = Workspace::new();
                 ws.add_root(&dir);
-                ws.scan(&[dir.clone()], &|_, _| {});
+                ws.scan(std::slice::from_ref(&dir), &|_, _| {});
                 assert_eq!(ws.file_count(), n);
                 ws
             })
@@ -76,7 +76,7 @@ fn queries(c: &mut Criterion) {
     let dir = corpus_dir(10000);
     let ws = Workspace::new();
     ws.add_root(&dir);
-    ws.scan(&[dir.clone()], &|_, _| {});
+    ws.scan(std::slice::from_ref(&dir), &|_, _| {});
     let probe = dir.join("shard004").join("article-004321.md");
     let (fid, off) = person_offset(&ws, &probe);
     let key = match ws.item_at(fid, off) {

@@ -67,7 +67,7 @@ fn main() {
     let ws = Workspace::new();
     ws.set_compact_disk_files(true); // as the language server does
     ws.add_root(&dir);
-    let report = ws.scan(&[dir.clone()], &|_, _| {});
+    let report = ws.scan(std::slice::from_ref(&dir), &|_, _| {});
     let secs = t.elapsed().as_secs_f64();
     let after = rss_kib();
     let live = LIVE.load(Ordering::Relaxed).saturating_sub(live_before) as u64;
