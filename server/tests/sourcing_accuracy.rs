@@ -31,7 +31,9 @@ fn cases(text: &str) -> Vec<(usize, usize, Vec<String>)> {
     let mut pos = 0;
     while let Some(i) = text[pos..].find("<!-- expect:") {
         let s = pos + i;
-        let Some(j) = text[s..].find("-->") else { break };
+        let Some(j) = text[s..].find("-->") else {
+            break;
+        };
         let e = s + j + 3;
         let codes: Vec<String> = text[s + "<!-- expect:".len()..s + j]
             .split_whitespace()
@@ -55,11 +57,22 @@ fn sourcing_precision_and_recall() {
     let kb = KbIndex::default();
     let lex = Lexicons::default();
     let rules = RuleSettings::default();
-    let ctx = Context { kb: &kb, lexicons: &lex, rules: &rules, fallback_date: None };
-    let mut counts: BTreeMap<&str, Counts> = SOURCING_RULES.iter().map(|r| (*r, Counts::default())).collect();
+    let ctx = Context {
+        kb: &kb,
+        lexicons: &lex,
+        rules: &rules,
+        fallback_date: None,
+    };
+    let mut counts: BTreeMap<&str, Counts> = SOURCING_RULES
+        .iter()
+        .map(|r| (*r, Counts::default()))
+        .collect();
     let mut n_cases = 0;
     let mut problems = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
@@ -82,9 +95,19 @@ fn sourcing_precision_and_recall() {
                 c.fp += got.len().saturating_sub(want);
                 c.fn_ += want.saturating_sub(got.len());
                 if got.len() != want {
-                    let case = text[start..end].trim().lines().next().unwrap_or("").chars().take(90).collect::<String>();
+                    let case = text[start..end]
+                        .trim()
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .take(90)
+                        .collect::<String>();
                     let msgs: Vec<_> = got.iter().map(|f| f.message.as_str()).collect();
-                    problems.push(format!("{name}: {rule}: expected {want}, got {} {msgs:?}\n    {case}", got.len()));
+                    problems.push(format!(
+                        "{name}: {rule}: expected {want}, got {} {msgs:?}\n    {case}",
+                        got.len()
+                    ));
                 }
             }
         }
@@ -94,13 +117,19 @@ fn sourcing_precision_and_recall() {
     }
     let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
     println!("{n_cases} labelled cases");
-    println!("{:<22} {:>4} {:>4} {:>4} {:>9} {:>7}", "rule", "tp", "fp", "fn", "precision", "recall");
+    println!(
+        "{:<22} {:>4} {:>4} {:>4} {:>9} {:>7}",
+        "rule", "tp", "fp", "fn", "precision", "recall"
+    );
     let mut total = Counts::default();
     let mut failures = Vec::new();
     for (rule, c) in &counts {
         let p = ratio(c.tp, c.tp + c.fp);
         let r = ratio(c.tp, c.tp + c.fn_);
-        println!("{rule:<22} {:>4} {:>4} {:>4} {p:>9.3} {r:>7.3}", c.tp, c.fp, c.fn_);
+        println!(
+            "{rule:<22} {:>4} {:>4} {:>4} {p:>9.3} {r:>7.3}",
+            c.tp, c.fp, c.fn_
+        );
         total.tp += c.tp;
         total.fp += c.fp;
         total.fn_ += c.fn_;
@@ -110,7 +139,10 @@ fn sourcing_precision_and_recall() {
     }
     let p = ratio(total.tp, total.tp + total.fp);
     let r = ratio(total.tp, total.tp + total.fn_);
-    println!("{:<22} {:>4} {:>4} {:>4} {p:>9.3} {r:>7.3}", "overall", total.tp, total.fp, total.fn_);
+    println!(
+        "{:<22} {:>4} {:>4} {:>4} {p:>9.3} {r:>7.3}",
+        "overall", total.tp, total.fp, total.fn_
+    );
     if p < 0.9 || r < 0.85 {
         failures.push(format!("overall: precision {p:.3}, recall {r:.3}"));
     }

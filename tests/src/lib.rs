@@ -1,7 +1,7 @@
 //! Test support: locate (or build) the real `byline` binary, copy the sample corpus, and a
 //! minimal stdio LSP client that speaks Content-Length framed JSON-RPC like an editor.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -11,7 +11,10 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// The `byline` binary under test: `$BYLINE_BIN`, else `target/debug/byline` built once with
@@ -27,7 +30,16 @@ pub fn byline_bin() -> PathBuf {
             .unwrap_or_else(|| repo_root().join("target"));
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "-q", "-p", "byline", "--bin", "byline", "--features", "fault-injection"])
+            .args([
+                "build",
+                "-q",
+                "-p",
+                "byline",
+                "--bin",
+                "byline",
+                "--features",
+                "fault-injection",
+            ])
             .current_dir(repo_root())
             .status()
             .expect("run cargo build");
@@ -96,6 +108,10 @@ pub struct Client {
     next_id: i64,
     /// Answer server→client requests automatically (progress create, registerCapability).
     pub auto_answer: bool,
+    /// Responses that arrived while waiting for another one (they can come out of order).
+    stash: Vec<Msg>,
+    /// Notifications that arrived while waiting for a response, for later `wait_for`s.
+    notes: Vec<Msg>,
 }
 
 pub fn write_msg(w: &mut impl Write, v: &Value) -> std::io::Result<()> {
@@ -130,7 +146,11 @@ impl Client {
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(if std::env::var_os("BYLINE_TEST_STDERR").is_some() { Stdio::inherit() } else { Stdio::null() })
+            .stderr(if std::env::var_os("BYLINE_TEST_STDERR").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .expect("spawn byline lsp");
         let stdout = child.stdout.take().unwrap();
@@ -153,6 +173,8 @@ impl Client {
             log,
             next_id: 1,
             auto_answer: true,
+            stash: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -197,14 +219,26 @@ impl Client {
 
     /// Wait for the response to request `id`.
     pub fn response(&mut self, id: i64, timeout: Duration) -> Msg {
+        if let Some(i) = self
+            .stash
+            .iter()
+            .position(|m| m.get("id") == Some(&json!(id)))
+        {
+            return self.stash.remove(i);
+        }
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let m = self
                 .recv(left)
                 .unwrap_or_else(|| panic!("no response to request {id} within {timeout:?}"));
-            if m.get("id") == Some(&json!(id)) && m.get("method").is_none() {
-                return m;
+            if m.get("method").is_none() && m.get("id").is_some() {
+                if m.get("id") == Some(&json!(id)) {
+                    return m;
+                }
+                self.stash.push(m);
+            } else if m.get("id").is_none() {
+                self.notes.push(m);
             }
         }
     }
@@ -218,9 +252,19 @@ impl Client {
     }
 
     /// Wait for a notification matching `pred`.
-    pub fn wait_for(&mut self, method: &str, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+    pub fn wait_for(
+        &mut self,
+        method: &str,
+        timeout: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
+        if let Some(i) = self.notes.iter().position(|m| {
+            m.get("method").and_then(Value::as_str) == Some(method) && pred(&m["params"])
+        }) {
+            let m = self.notes.remove(i);
+            return Some(m["params"].clone());
+        }
         let deadline = Instant::now() + timeout;
-        // Already received?
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
@@ -258,7 +302,9 @@ impl Client {
 
     /// Wait until background indexing has reported its `end` progress.
     pub fn wait_indexed(&mut self) {
-        let done = self.wait_for("$/progress", Duration::from_secs(30), |p| p["value"]["kind"] == "end");
+        let done = self.wait_for("$/progress", Duration::from_secs(30), |p| {
+            p["value"]["kind"] == "end"
+        });
         assert!(done.is_some(), "indexing never finished");
     }
 
@@ -310,7 +356,9 @@ impl Drop for Client {
 /// Position (line, UTF-16 character) of the first occurrence of `needle` in `text`, plus
 /// `delta` characters.
 pub fn pos_of(text: &str, needle: &str, delta: usize) -> Value {
-    let off = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let off = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
     let before = &text[..off];
     let line = before.matches('\n').count();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

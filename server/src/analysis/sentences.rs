@@ -9,11 +9,11 @@ use super::document::{Block, Sentence};
 /// Titles and honorifics (lower case, no final dot): a full stop after them never ends a
 /// sentence ("Gen. Smith", "Mr. Ryabkov").
 const TITLE_ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt", "cpl",
-    "pvt", "sen", "rep", "gov", "pres", "amb", "rev", "fr", "hon", "st", "mt", "supt", "messrs",
-    "mme", "mlle", "atty", "gens", "sens", "reps", "lt.gov", "brig", "cdr", "insp", "det", "cllr",
-    "sec.gen", "ft", "pt", "no", "nos", "vol", "vols", "pp", "fig", "figs", "art", "ch", "para",
-    "e.g", "i.e", "cf", "viz", "vs", "v", "a.k.a", "approx", "ca",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt",
+    "cpl", "pvt", "sen", "rep", "gov", "pres", "amb", "rev", "fr", "hon", "st", "mt", "supt",
+    "messrs", "mme", "mlle", "atty", "gens", "sens", "reps", "lt.gov", "brig", "cdr", "insp",
+    "det", "cllr", "sec.gen", "ft", "pt", "no", "nos", "vol", "vols", "pp", "fig", "figs", "art",
+    "ch", "para", "e.g", "i.e", "cf", "viz", "vs", "v", "a.k.a", "approx", "ca",
 ];
 
 /// Abbreviations before a number ("Sept. 12", "No. 10"). Before a capitalised word they end a
@@ -34,14 +34,89 @@ const AMBIGUOUS_ABBREVIATIONS: &[&str] = &[
 
 /// Words that typically open a sentence (used after an ambiguous abbreviation).
 const OPENERS: &[&str] = &[
-    "a", "an", "the", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their",
-    "our", "this", "that", "these", "those", "there", "but", "and", "or", "so", "yet", "in", "on",
-    "at", "for", "after", "before", "when", "while", "if", "as", "since", "although", "though",
-    "however", "meanwhile", "still", "now", "then", "some", "many", "most", "one", "both",
-    "neither", "no", "not", "officials", "analysts", "asked", "speaking", "according", "earlier",
-    "later", "last", "next", "what", "why", "how", "who", "where", "under", "despite", "during",
-    "with", "without", "by", "from", "to", "until", "instead", "also", "even", "such", "other",
-    "others", "each", "every", "all",
+    "a",
+    "an",
+    "the",
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "its",
+    "their",
+    "our",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "but",
+    "and",
+    "or",
+    "so",
+    "yet",
+    "in",
+    "on",
+    "at",
+    "for",
+    "after",
+    "before",
+    "when",
+    "while",
+    "if",
+    "as",
+    "since",
+    "although",
+    "though",
+    "however",
+    "meanwhile",
+    "still",
+    "now",
+    "then",
+    "some",
+    "many",
+    "most",
+    "one",
+    "both",
+    "neither",
+    "no",
+    "not",
+    "officials",
+    "analysts",
+    "asked",
+    "speaking",
+    "according",
+    "earlier",
+    "later",
+    "last",
+    "next",
+    "what",
+    "why",
+    "how",
+    "who",
+    "where",
+    "under",
+    "despite",
+    "during",
+    "with",
+    "without",
+    "by",
+    "from",
+    "to",
+    "until",
+    "instead",
+    "also",
+    "even",
+    "such",
+    "other",
+    "others",
+    "each",
+    "every",
+    "all",
 ];
 
 /// Split every block's prose into sentences.
@@ -73,7 +148,9 @@ pub fn quote_pairs(text: &str) -> Vec<(usize, usize)> {
             i += 1;
             continue;
         }
-        let Some(c) = text[i..].chars().next() else { break };
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let clen = c.len_utf8();
         if !matches!(c, '"' | '“' | '”' | '„' | '«' | '»') {
             i += clen;
@@ -85,8 +162,16 @@ pub fn quote_pairs(text: &str) -> Vec<(usize, usize)> {
             '“' | '„' | '«' => Some(true),
             '”' | '»' => Some(false),
             _ => {
-                let left_space = prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | '/' | '‘'));
-                let right_space = next.is_none_or(|n| n.is_whitespace() || matches!(n, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '—' | '–' | '’'));
+                let left_space = prev.is_none_or(|p| {
+                    p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | '/' | '‘')
+                });
+                let right_space = next.is_none_or(|n| {
+                    n.is_whitespace()
+                        || matches!(
+                            n,
+                            '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '—' | '–' | '’'
+                        )
+                });
                 match (left_space, right_space) {
                     (true, false) => Some(true),
                     (false, true) => Some(false),
@@ -100,7 +185,10 @@ pub fn quote_pairs(text: &str) -> Vec<(usize, usize)> {
             Some(true) => {
                 // “ also closes a „…“ quotation (German style); treat it as a closer when open
                 // and followed by space or punctuation.
-                if c == '“' && open.is_some() && next.is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation()) {
+                if c == '“'
+                    && open.is_some()
+                    && next.is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation())
+                {
                     if let Some(o) = open.take() {
                         out.push((o, i + clen));
                     }
@@ -150,17 +238,33 @@ pub fn split(prose: &str, range: std::ops::Range<usize>) -> Vec<std::ops::Range<
         if c == '\n' {
             // A line break ends a sentence when the line ended with terminal punctuation, a
             // closing quote, a colon or a bracket (corpora with one sentence per line).
-            let prev = text[..off].trim_end_matches([' ', '\t', '\r', '\u{a0}']).chars().next_back();
-            if matches!(prev, Some('.' | '!' | '?' | '"' | '”' | '’' | ':' | ')' | '…')) || prev.is_none() {
+            let prev = text[..off]
+                .trim_end_matches([' ', '\t', '\r', '\u{a0}'])
+                .chars()
+                .next_back();
+            if matches!(
+                prev,
+                Some('.' | '!' | '?' | '"' | '”' | '’' | ':' | ')' | '…')
+            ) || prev.is_none()
+            {
                 boundary_after = Some(off);
             }
         } else if matches!(c, '.' | '!' | '?' | '…') {
             // Extend over runs of terminal punctuation and closing quotes/brackets.
             let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '…' | '"' | '”' | '’' | '\'' | ')' | ']' | '»') {
+            while j < chars.len()
+                && matches!(
+                    chars[j].1,
+                    '.' | '!' | '?' | '…' | '"' | '”' | '’' | '\'' | ')' | ']' | '»'
+                )
+            {
                 j += 1;
             }
-            let end_off = if j < chars.len() { chars[j].0 } else { text.len() };
+            let end_off = if j < chars.len() {
+                chars[j].0
+            } else {
+                text.len()
+            };
             // Must be followed by whitespace then a sentence starter, or the end.
             let mut k = j;
             let mut saw_space = false;
@@ -173,8 +277,14 @@ pub fn split(prose: &str, range: std::ops::Range<usize>) -> Vec<std::ops::Range<
             let starter = next.is_some_and(|n| {
                 n.is_uppercase()
                     || n.is_ascii_digit()
-                    || matches!(n, '"' | '“' | '‘' | '\'' | '(' | '[' | '—' | '–' | '¿' | '¡' | '«' | '„')
-                    || !n.is_alphabetic() && !n.is_ascii_punctuation() && !n.is_whitespace() && n as u32 > 0x2E80
+                    || matches!(
+                        n,
+                        '"' | '“' | '‘' | '\'' | '(' | '[' | '—' | '–' | '¿' | '¡' | '«' | '„'
+                    )
+                    || !n.is_alphabetic()
+                        && !n.is_ascii_punctuation()
+                        && !n.is_whitespace()
+                        && n as u32 > 0x2E80
             });
             // Inside a quotation that closes later in this block: not a boundary.
             while qi < quotes.len() && quotes[qi].1 <= off {
@@ -208,7 +318,9 @@ pub fn split(prose: &str, range: std::ops::Range<usize>) -> Vec<std::ops::Range<
 fn next_word(text: &str, at: usize) -> &str {
     let rest = text.get(at..).unwrap_or("");
     let rest = rest.trim_start_matches(['"', '“', '‘', '\'', '(', '[', '«']);
-    let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(rest.len());
     &rest[..end]
 }
 
@@ -224,7 +336,9 @@ fn is_real_stop(text: &str, dot: usize, next_word: &str) -> bool {
     let word_start = before
         .char_indices()
         .rev()
-        .find(|(_, c)| c.is_whitespace() || matches!(c, '(' | '"' | '“' | '‘' | '[' | '—' | '–' | '/'))
+        .find(|(_, c)| {
+            c.is_whitespace() || matches!(c, '(' | '"' | '“' | '‘' | '[' | '—' | '–' | '/')
+        })
         .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &before[word_start..];
     if word.is_empty() || word.ends_with('.') {
@@ -235,13 +349,21 @@ fn is_real_stop(text: &str, dot: usize, next_word: &str) -> bool {
     let bare = lower.trim_start_matches(['(', '[']);
     // "$1. 25 million": a decimal split by a stray space (wire/corpus detokenisation).
     let num = bare.trim_start_matches(['$', '€', '£']);
-    if !num.is_empty() && num.len() <= 3 && num.chars().all(|c| c.is_ascii_digit()) && next_word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+    if !num.is_empty()
+        && num.len() <= 3
+        && num.chars().all(|c| c.is_ascii_digit())
+        && next_word.chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
         return false;
     }
     let next_is_number = next_word.chars().next().is_some_and(|c| c.is_ascii_digit());
     if TITLE_ABBREVIATIONS.contains(&bare) {
         // "No. 10", "Gen. Smith"; but "He said no. The talks…" ends a sentence.
-        if matches!(bare, "no" | "nos" | "vol" | "art" | "ch" | "fig" | "pp" | "v" | "ca" | "pt") && !next_is_number {
+        if matches!(
+            bare,
+            "no" | "nos" | "vol" | "art" | "ch" | "fig" | "pp" | "v" | "ca" | "pt"
+        ) && !next_is_number
+        {
             return word.chars().next().is_some_and(|c| c.is_lowercase()) && is_opener(next_word);
         }
         return false;
@@ -260,13 +382,22 @@ fn is_real_stop(text: &str, dot: usize, next_word: &str) -> bool {
         }
     }
     // Dotted acronym like "U.S" or "a.m" (the final dot is this one).
-    if word.contains('.') && word.chars().filter(|c| c.is_alphabetic()).count() <= 4 && !word.contains("..") {
+    if word.contains('.')
+        && word.chars().filter(|c| c.is_alphabetic()).count() <= 4
+        && !word.contains("..")
+    {
         return is_opener(next_word);
     }
     true
 }
 
-fn push_trimmed(out: &mut Vec<std::ops::Range<usize>>, text: &str, base: usize, s: usize, e: usize) {
+fn push_trimmed(
+    out: &mut Vec<std::ops::Range<usize>>,
+    text: &str,
+    base: usize,
+    s: usize,
+    e: usize,
+) {
     let piece = &text[s..e];
     let lead = piece.len() - piece.trim_start().len();
     let trimmed = piece.trim();
@@ -288,17 +419,29 @@ mod tests {
 
     fn doc_sents(t: &str) -> Vec<String> {
         let d = Document::parse(t, None);
-        d.sentences.iter().map(|s| d.prose[s.span.clone()].trim().to_string()).collect()
+        d.sentences
+            .iter()
+            .map(|s| d.prose[s.span.clone()].trim().to_string())
+            .collect()
     }
 
     #[test]
     fn basic_and_abbreviations() {
         assert_eq!(
             sents("Mr. Ryabkov met Gen. Smith in the U.S. capital on Sept. 12. They talked."),
-            vec!["Mr. Ryabkov met Gen. Smith in the U.S. capital on Sept. 12.", "They talked."]
+            vec![
+                "Mr. Ryabkov met Gen. Smith in the U.S. capital on Sept. 12.",
+                "They talked."
+            ]
         );
-        assert_eq!(sents("John F. Kennedy spoke. Then he left!"), vec!["John F. Kennedy spoke.", "Then he left!"]);
-        assert_eq!(sents("Growth was 3.5 percent. Prices rose."), vec!["Growth was 3.5 percent.", "Prices rose."]);
+        assert_eq!(
+            sents("John F. Kennedy spoke. Then he left!"),
+            vec!["John F. Kennedy spoke.", "Then he left!"]
+        );
+        assert_eq!(
+            sents("Growth was 3.5 percent. Prices rose."),
+            vec!["Growth was 3.5 percent.", "Prices rose."]
+        );
     }
 
     #[test]
@@ -311,20 +454,45 @@ mod tests {
             sents("Shares of Acme Corp. Chief Executive Jane Roe sold rose."),
             vec!["Shares of Acme Corp. Chief Executive Jane Roe sold rose."]
         );
-        assert_eq!(sents("He was ill. The doctor came."), vec!["He was ill.", "The doctor came."]);
-        assert_eq!(sents("He said no. The talks ended."), vec!["He said no.", "The talks ended."]);
-        assert_eq!(sents("They met at No. 10 Downing Street."), vec!["They met at No. 10 Downing Street."]);
-        assert_eq!(sents("The vote is on Sept. 22. The result follows."), vec!["The vote is on Sept. 22.", "The result follows."]);
-        assert_eq!(sents("It starts at 3 p.m. Thursday in Geneva."), vec!["It starts at 3 p.m. Thursday in Geneva."]);
-        assert_eq!(sents("It ended at 3 p.m. The crowd left."), vec!["It ended at 3 p.m.", "The crowd left."]);
-        assert_eq!(sents("Sen. Ted Cruz and Rep. Smith voted. Others abstained."), vec!["Sen. Ted Cruz and Rep. Smith voted.", "Others abstained."]);
+        assert_eq!(
+            sents("He was ill. The doctor came."),
+            vec!["He was ill.", "The doctor came."]
+        );
+        assert_eq!(
+            sents("He said no. The talks ended."),
+            vec!["He said no.", "The talks ended."]
+        );
+        assert_eq!(
+            sents("They met at No. 10 Downing Street."),
+            vec!["They met at No. 10 Downing Street."]
+        );
+        assert_eq!(
+            sents("The vote is on Sept. 22. The result follows."),
+            vec!["The vote is on Sept. 22.", "The result follows."]
+        );
+        assert_eq!(
+            sents("It starts at 3 p.m. Thursday in Geneva."),
+            vec!["It starts at 3 p.m. Thursday in Geneva."]
+        );
+        assert_eq!(
+            sents("It ended at 3 p.m. The crowd left."),
+            vec!["It ended at 3 p.m.", "The crowd left."]
+        );
+        assert_eq!(
+            sents("Sen. Ted Cruz and Rep. Smith voted. Others abstained."),
+            vec!["Sen. Ted Cruz and Rep. Smith voted.", "Others abstained."]
+        );
     }
 
     #[test]
     fn quotes_close_after_stop() {
         assert_eq!(
             sents("“We will not retreat.” The minister left. \"Never,\" he said."),
-            vec!["“We will not retreat.”", "The minister left.", "\"Never,\" he said."]
+            vec![
+                "“We will not retreat.”",
+                "The minister left.",
+                "\"Never,\" he said."
+            ]
         );
     }
 
@@ -332,7 +500,10 @@ mod tests {
     fn quotes_spanning_sentences_stay_whole() {
         assert_eq!(
             sents("“We will not retreat. We will hold,” he said. Then he left."),
-            vec!["“We will not retreat. We will hold,” he said.", "Then he left."]
+            vec![
+                "“We will not retreat. We will hold,” he said.",
+                "Then he left."
+            ]
         );
         assert_eq!(
             sents("Mr. Ryabkov was blunt: \"Nobody should expect a treaty. That is not what today was about.\" He left."),
@@ -361,17 +532,26 @@ mod tests {
 
     #[test]
     fn one_sentence_per_line() {
-        assert_eq!(sents("First line.\nSecond line\ncontinues here.\n"), vec!["First line.", "Second line\ncontinues here."]);
+        assert_eq!(
+            sents("First line.\nSecond line\ncontinues here.\n"),
+            vec!["First line.", "Second line\ncontinues here."]
+        );
     }
 
     #[test]
     fn cjk_and_emoji() {
-        assert_eq!(sents("王毅 spoke. 🎉 Then applause."), vec!["王毅 spoke.", "🎉 Then applause."]);
+        assert_eq!(
+            sents("王毅 spoke. 🎉 Then applause."),
+            vec!["王毅 spoke.", "🎉 Then applause."]
+        );
     }
 
     #[test]
     fn lowercase_after_dot_is_not_a_boundary() {
-        assert_eq!(sents("He left at 3 p.m. and returned."), vec!["He left at 3 p.m. and returned."]);
+        assert_eq!(
+            sents("He left at 3 p.m. and returned."),
+            vec!["He left at 3 p.m. and returned."]
+        );
     }
 
     #[test]
@@ -392,12 +572,21 @@ mod tests {
             ]
         );
         let t = "Ryabkov *said* the talks were **over**. He left.[^1]\n\n[^1]: Source.\n";
-        assert_eq!(doc_sents(t), vec!["Ryabkov  said  the talks were   over  .", "He left.", "Source."]);
+        assert_eq!(
+            doc_sents(t),
+            vec![
+                "Ryabkov  said  the talks were   over  .",
+                "He left.",
+                "Source."
+            ]
+        );
     }
 
     #[test]
     fn never_panics() {
-        for t in ["", ".", "\"", "“", "U.S.", "a. b. c.", "…", "No.", "x\n\n.", "“.”", "'\"'"] {
+        for t in [
+            "", ".", "\"", "“", "U.S.", "a. b. c.", "…", "No.", "x\n\n.", "“.”", "'\"'",
+        ] {
             let _ = sents(t);
             let _ = quote_pairs(t);
         }

@@ -9,6 +9,7 @@
 pub mod backend;
 pub mod convert;
 pub mod features;
+pub mod framing;
 pub mod position;
 pub mod server;
 
@@ -55,7 +56,9 @@ where
             Ok(f) => f,
             Err(_) => {
                 tracing::error!("panic while dispatching {method}");
-                return Box::pin(async move { Ok(id.map(|id| Response::from_error(id, Error::internal_error()))) });
+                return Box::pin(async move {
+                    Ok(id.map(|id| Response::from_error(id, Error::internal_error())))
+                });
             }
         };
         Box::pin(async move {
@@ -84,7 +87,11 @@ struct EofSignal<R> {
 }
 
 impl<R: AsyncRead + Unpin> AsyncRead for EofSignal<R> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();
         let r = Pin::new(&mut self.inner).poll_read(cx, buf);
         if let Poll::Ready(res) = &r {
@@ -99,7 +106,10 @@ impl<R: AsyncRead + Unpin> AsyncRead for EofSignal<R> {
 #[cfg(feature = "fault-injection")]
 impl backend::Backend {
     /// Test-only: a request that panics, to prove the server survives handler panics.
-    async fn fault_panic(&self, _params: serde_json::Value) -> tower_lsp_server::jsonrpc::Result<serde_json::Value> {
+    async fn fault_panic(
+        &self,
+        _params: serde_json::Value,
+    ) -> tower_lsp_server::jsonrpc::Result<serde_json::Value> {
         panic!("deliberate fault injected by byline/testPanic");
     }
 }
@@ -128,13 +138,17 @@ pub fn run_stdio() {
     rt.block_on(async {
         let stdin = tokio::io::stdin();
         let stdout = tokio::io::stdout();
-        let builder = LspService::build(backend::Backend::new);
+        let builder = LspService::build(backend::Backend::new)
+            .custom_method(framing::INVALID_METHOD, backend::Backend::invalid_message);
         #[cfg(feature = "fault-injection")]
         let builder = builder.custom_method("byline/testPanic", backend::Backend::fault_panic);
         let (service, socket) = builder.finish();
         let done = Arc::new(Notify::new());
+        // Sanitise framing before tower-lsp sees it (see `framing`).
+        let (proxy_in, proxy_out) = tokio::io::duplex(1 << 20);
+        tokio::spawn(framing::pump(stdin, proxy_in));
         let stdin = EofSignal {
-            inner: stdin,
+            inner: proxy_out,
             eof: done.clone(),
         };
         let serve = Server::new(stdin, stdout, socket).serve(CatchPanic(service, done.clone()));

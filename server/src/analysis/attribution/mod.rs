@@ -90,7 +90,9 @@ fn cue_table(lex: &super::lexicon::Lexicon) -> Arc<CueTable> {
         if w.contains(' ') {
             multi = true;
         }
-        words.entry(w.to_lowercase()).or_insert_with(|| tags.to_string());
+        words
+            .entry(w.to_lowercase())
+            .or_insert_with(|| tags.to_string());
     }
     let mut letters = [0u32; 26];
     for w in words.keys() {
@@ -102,7 +104,12 @@ fn cue_table(lex: &super::lexicon::Lexicon) -> Arc<CueTable> {
             }
         }
     }
-    let t = Arc::new(CueTable { key, words, multi, letters });
+    let t = Arc::new(CueTable {
+        key,
+        words,
+        multi,
+        letters,
+    });
     if let Ok(mut c) = CACHE.lock() {
         if c.len() >= 8 {
             c.remove(0);
@@ -114,59 +121,290 @@ fn cue_table(lex: &super::lexicon::Lexicon) -> Arc<CueTable> {
 
 const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am"];
 const AUX: &[&str] = &[
-    "has", "have", "had", "will", "would", "shall", "should", "can", "could", "may", "might", "must",
-    "do", "does", "did", "having", "'ve", "'d", "’ve", "’d", "'ll", "’ll",
+    "has", "have", "had", "will", "would", "shall", "should", "can", "could", "may", "might",
+    "must", "do", "does", "did", "having", "'ve", "'d", "’ve", "’d", "'ll", "’ll",
 ];
 const ADVERBS: &[&str] = &[
-    "also", "later", "previously", "repeatedly", "again", "then", "often", "publicly", "privately",
-    "recently", "earlier", "long", "already", "first", "once", "still", "reportedly", "allegedly",
-    "widely", "generally", "commonly", "largely", "broadly", "increasingly", "now", "always",
-    "frequently", "openly", "explicitly", "specifically", "simply", "just", "even", "further",
-    "similarly", "separately", "subsequently", "initially", "originally", "flatly", "firmly",
-    "strongly", "quickly", "immediately", "apparently", "too", "repeatedly", "reportedly",
-    "privately", "personally", "angrily", "bluntly", "quietly", "sharply", "clearly", "formally",
-    "officially", "jointly", "ultimately", "indeed", "certainly", "only", "since", "yet", "never",
-    "not", "no", "longer", "rightly", "wrongly", "consistently", "routinely", "tacitly",
+    "also",
+    "later",
+    "previously",
+    "repeatedly",
+    "again",
+    "then",
+    "often",
+    "publicly",
+    "privately",
+    "recently",
+    "earlier",
+    "long",
+    "already",
+    "first",
+    "once",
+    "still",
+    "reportedly",
+    "allegedly",
+    "widely",
+    "generally",
+    "commonly",
+    "largely",
+    "broadly",
+    "increasingly",
+    "now",
+    "always",
+    "frequently",
+    "openly",
+    "explicitly",
+    "specifically",
+    "simply",
+    "just",
+    "even",
+    "further",
+    "similarly",
+    "separately",
+    "subsequently",
+    "initially",
+    "originally",
+    "flatly",
+    "firmly",
+    "strongly",
+    "quickly",
+    "immediately",
+    "apparently",
+    "too",
+    "repeatedly",
+    "reportedly",
+    "privately",
+    "personally",
+    "angrily",
+    "bluntly",
+    "quietly",
+    "sharply",
+    "clearly",
+    "formally",
+    "officially",
+    "jointly",
+    "ultimately",
+    "indeed",
+    "certainly",
+    "only",
+    "since",
+    "yet",
+    "never",
+    "not",
+    "no",
+    "longer",
+    "rightly",
+    "wrongly",
+    "consistently",
+    "routinely",
+    "tacitly",
 ];
 const NEGATIONS: &[&str] = &["not", "never", "no", "cannot"];
 /// Lower-case -ly nouns that are not adverbs.
-const LY_NOUNS: &[&str] = &["family", "assembly", "rally", "ally", "supply", "anomaly", "monopoly", "italy", "july", "bully", "daily", "weekly", "monthly", "quarterly", "reply"];
+const LY_NOUNS: &[&str] = &[
+    "family",
+    "assembly",
+    "rally",
+    "ally",
+    "supply",
+    "anomaly",
+    "monopoly",
+    "italy",
+    "july",
+    "bully",
+    "daily",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "reply",
+];
 /// Words that open an adverbial comma segment ("In Brussels,", "Speaking to reporters,").
 const ADVERBIAL_OPENERS: &[&str] = &[
-    "in", "on", "at", "after", "before", "during", "since", "until", "for", "with", "without",
-    "despite", "amid", "following", "under", "over", "from", "by", "to", "inside", "outside",
-    "across", "like", "unlike", "meanwhile", "however", "separately", "earlier", "later", "still",
-    "yet", "indeed", "instead", "also", "now", "then", "today", "yesterday", "tonight", "overall",
-    "nonetheless", "moreover", "furthermore", "last", "next", "this", "asked", "pressed",
-    "interviewed", "reached", "contacted", "if", "when", "while", "although", "though", "as",
-    "because", "once", "back", "elsewhere", "here", "there", "finally", "first", "second",
-    "meantime", "initially", "previously", "originally", "speaking", "writing", "addressing",
-    "responding", "according", "between", "within", "behind", "beyond", "toward", "towards",
-    "throughout", "near", "among", "upon", "via", "thus",
+    "in",
+    "on",
+    "at",
+    "after",
+    "before",
+    "during",
+    "since",
+    "until",
+    "for",
+    "with",
+    "without",
+    "despite",
+    "amid",
+    "following",
+    "under",
+    "over",
+    "from",
+    "by",
+    "to",
+    "inside",
+    "outside",
+    "across",
+    "like",
+    "unlike",
+    "meanwhile",
+    "however",
+    "separately",
+    "earlier",
+    "later",
+    "still",
+    "yet",
+    "indeed",
+    "instead",
+    "also",
+    "now",
+    "then",
+    "today",
+    "yesterday",
+    "tonight",
+    "overall",
+    "nonetheless",
+    "moreover",
+    "furthermore",
+    "last",
+    "next",
+    "this",
+    "asked",
+    "pressed",
+    "interviewed",
+    "reached",
+    "contacted",
+    "if",
+    "when",
+    "while",
+    "although",
+    "though",
+    "as",
+    "because",
+    "once",
+    "back",
+    "elsewhere",
+    "here",
+    "there",
+    "finally",
+    "first",
+    "second",
+    "meantime",
+    "initially",
+    "previously",
+    "originally",
+    "speaking",
+    "writing",
+    "addressing",
+    "responding",
+    "according",
+    "between",
+    "within",
+    "behind",
+    "beyond",
+    "toward",
+    "towards",
+    "throughout",
+    "near",
+    "among",
+    "upon",
+    "via",
+    "thus",
 ];
 const TIME_WORDS: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-    "yesterday", "tonight", "earlier", "later", "afterwards", "afterward", "beforehand", "late",
-    "early", "again", "also", "last", "this", "next", "week", "month", "year", "morning",
-    "afternoon", "evening", "night", "weekend", "recently", "previously", "repeatedly", "privately",
-    "publicly", "separately", "too", "firmly", "flatly", "bluntly", "simply", "once", "twice",
-    "quickly", "shortly", "immediately", "overnight", "now", "then", "instead",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "tonight",
+    "earlier",
+    "later",
+    "afterwards",
+    "afterward",
+    "beforehand",
+    "late",
+    "early",
+    "again",
+    "also",
+    "last",
+    "this",
+    "next",
+    "week",
+    "month",
+    "year",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "weekend",
+    "recently",
+    "previously",
+    "repeatedly",
+    "privately",
+    "publicly",
+    "separately",
+    "too",
+    "firmly",
+    "flatly",
+    "bluntly",
+    "simply",
+    "once",
+    "twice",
+    "quickly",
+    "shortly",
+    "immediately",
+    "overnight",
+    "now",
+    "then",
+    "instead",
 ];
 const PREPOSITIONS: &[&str] = &[
-    "on", "in", "at", "after", "before", "during", "outside", "via", "from", "over", "by",
-    "inside", "following", "ahead", "while", "when", "near", "through", "throughout", "late",
-    "earlier", "in", "into", "under", "amid", "upon", "across", "within",
+    "on",
+    "in",
+    "at",
+    "after",
+    "before",
+    "during",
+    "outside",
+    "via",
+    "from",
+    "over",
+    "by",
+    "inside",
+    "following",
+    "ahead",
+    "while",
+    "when",
+    "near",
+    "through",
+    "throughout",
+    "late",
+    "earlier",
+    "in",
+    "into",
+    "under",
+    "amid",
+    "upon",
+    "across",
+    "within",
 ];
 /// After these the cue is not attributing a claim ("called for", "agreed to meet").
-const NOT_CLAIM_NEXT: &[&str] = &["for", "off", "up", "out", "back", "down", "upon", "with", "to", "on", "into", "against"];
+const NOT_CLAIM_NEXT: &[&str] = &[
+    "for", "off", "up", "out", "back", "down", "upon", "with", "to", "on", "into", "against",
+];
 /// Verbs that follow a subject: the phrase after an inverted cue is a clause, not a source.
 const CLAUSE_VERBS: &[&str] = &[
     "would", "will", "had", "has", "have", "was", "is", "were", "are", "could", "should", "may",
-    "might", "must", "did", "does", "do", "can", "remained", "remains", "wanted", "wants", "planned",
-    "plans", "needed", "needs", "saw", "see", "sees", "came", "come", "went", "got", "made", "felt",
+    "might", "must", "did", "does", "do", "can", "remained", "remains", "wanted", "wants",
+    "planned", "plans", "needed", "needs", "saw", "see", "sees", "came", "come", "went", "got",
+    "made", "felt",
 ];
 /// Objects of "told"/"asked" are skipped before the content.
-const OBJECT_CUES: &[&str] = &["told", "tells", "tell", "asked", "asks", "assured", "warned", "reminded", "urged", "urges"];
+const OBJECT_CUES: &[&str] = &[
+    "told", "tells", "tell", "asked", "asks", "assured", "warned", "reminded", "urged", "urges",
+];
 const DETS_PRON: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "this", "that", "these", "those",
     "he", "she", "they", "we", "it", "i", "you", "there", "some", "many", "no", "every", "any",
@@ -174,25 +412,100 @@ const DETS_PRON: &[&str] = &[
 ];
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 ];
 
 /// Cue words that are also nouns.
 const NOUN_CUES: &[&str] = &[
-    "call", "calls", "report", "reports", "claim", "claims", "estimate", "estimates", "fear",
-    "fears", "doubt", "doubts", "note", "notes", "remarks", "comments", "read", "reads", "counter",
-    "counters", "stress", "stresses", "reply", "replies", "view", "views", "regard", "regards",
-    "states", "posted", "thought",
+    "call",
+    "calls",
+    "report",
+    "reports",
+    "claim",
+    "claims",
+    "estimate",
+    "estimates",
+    "fear",
+    "fears",
+    "doubt",
+    "doubts",
+    "note",
+    "notes",
+    "remarks",
+    "comments",
+    "read",
+    "reads",
+    "counter",
+    "counters",
+    "stress",
+    "stresses",
+    "reply",
+    "replies",
+    "view",
+    "views",
+    "regard",
+    "regards",
+    "states",
+    "posted",
+    "thought",
 ];
 
 /// Nouns for what someone said, after a possessive name ("Ellison's phrase").
 const SPEECH_NOUNS: &[&str] = &[
-    "phrase", "words", "word", "line", "description", "verdict", "message", "comment", "comments",
-    "remark", "remarks", "reply", "answer", "response", "statement", "assessment", "warning",
-    "promise", "claim", "argument", "explanation", "account", "version", "summary", "quip",
-    "retort", "slogan", "motto", "characterisation", "characterization", "own",
+    "phrase",
+    "words",
+    "word",
+    "line",
+    "description",
+    "verdict",
+    "message",
+    "comment",
+    "comments",
+    "remark",
+    "remarks",
+    "reply",
+    "answer",
+    "response",
+    "statement",
+    "assessment",
+    "warning",
+    "promise",
+    "claim",
+    "argument",
+    "explanation",
+    "account",
+    "version",
+    "summary",
+    "quip",
+    "retort",
+    "slogan",
+    "motto",
+    "characterisation",
+    "characterization",
+    "own",
 ];
 
 /// How the participle of an agentless passive must continue to count as an attribution.
@@ -254,20 +567,39 @@ pub fn find_attributions(
     let qinfos = quotes::find_quotes(doc);
     // Spans inside which cues are the quoted speaker's words (double quotes and block quotes).
     // (A quotation missing its closing mark may contain its own attribution: not excluded.)
-    let quoted: Vec<Span> = qinfos.iter().filter(|q| !q.single && q.words >= 2 && q.closed).map(|q| q.span.clone()).collect();
+    let quoted: Vec<Span> = qinfos
+        .iter()
+        .filter(|q| !q.single && q.words >= 2 && q.closed)
+        .map(|q| q.span.clone())
+        .collect();
     let all_quotes: Vec<Span> = qinfos.iter().map(|q| q.span.clone()).collect();
-    let env = Env { prose, people, lex: ctx.lexicons, sets: np::LexSets::get(ctx.lexicons) };
+    let env = Env {
+        prose,
+        people,
+        lex: ctx.lexicons,
+        sets: np::LexSets::get(ctx.lexicons),
+    };
     let mut reg = Registry::default();
     let cue_lex = ctx.lexicons.get("cue-verbs");
     let table = cue_table(cue_lex);
     // Multi-word cue entries (from configuration) need the automaton; single words a lookup.
-    let cue_hits: Vec<(Span, usize)> = if table.multi { cue_lex.find_words(prose) } else { Vec::new() };
+    let cue_hits: Vec<(Span, usize)> = if table.multi {
+        cue_lex.find_words(prose)
+    } else {
+        Vec::new()
+    };
     let mut out: Vec<Attribution> = Vec::new();
     let mut toks: Vec<Tok> = Vec::with_capacity(256);
     let mut ch = 0usize;
     for (si, sent) in doc.sentences.iter().enumerate() {
-        let kind = doc.blocks.get(sent.block).map_or(BlockKind::Paragraph, |b| b.kind);
-        if matches!(kind, BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef) {
+        let kind = doc
+            .blocks
+            .get(sent.block)
+            .map_or(BlockKind::Paragraph, |b| b.kind);
+        if matches!(
+            kind,
+            BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef
+        ) {
             continue;
         }
         // Cheap pre-pass over the bytes: cue words (ASCII letter runs looked up in the table)
@@ -287,7 +619,8 @@ pub fn find_attributions(
                     k += 1;
                 }
                 // Whole words only (not inside "don't"-like or non-ASCII words).
-                let glued = (st > 0 && (sb[st - 1] >= 0x80 || sb[st - 1].is_ascii_digit())) || (k < sb.len() && (sb[k] >= 0x80 || sb[k].is_ascii_digit()));
+                let glued = (st > 0 && (sb[st - 1] >= 0x80 || sb[st - 1].is_ascii_digit()))
+                    || (k < sb.len() && (sb[k] >= 0x80 || sb[k].is_ascii_digit()));
                 if glued {
                     continue;
                 }
@@ -296,11 +629,16 @@ pub fn find_attributions(
                     9 if w.eq_ignore_ascii_case(b"according") => trig.lead = true,
                     6 if w.eq_ignore_ascii_case(b"citing") => trig.lead = true,
                     7 if w.eq_ignore_ascii_case(b"quoting") => trig.lead = true,
-                    5 if w.eq_ignore_ascii_case(b"words") || w.eq_ignore_ascii_case(b"heard") => trig.lead = true,
+                    5 if w.eq_ignore_ascii_case(b"words") || w.eq_ignore_ascii_case(b"heard") => {
+                        trig.lead = true
+                    }
                     3 if w.eq_ignore_ascii_case(b"put") => trig.put = true,
                     _ => {}
                 }
-                if k + 1 < sb.len() && (sb[k] == b'\'' && sb[k + 1] | 0x20 == b's' || sb[k..].starts_with("’s".as_bytes())) {
+                if k + 1 < sb.len()
+                    && (sb[k] == b'\'' && sb[k + 1] | 0x20 == b's'
+                        || sb[k..].starts_with("’s".as_bytes()))
+                {
                     trig.possessive = true;
                 }
                 if table.multi {
@@ -314,7 +652,12 @@ pub fn find_attributions(
         }
         trig.colon = sb.contains(&b':');
         trig.possessive = trig.possessive && possessive_speech(sb);
-        let trigger = !hits.is_empty() || table.multi || trig.colon || trig.lead || trig.put || trig.possessive;
+        let trigger = !hits.is_empty()
+            || table.multi
+            || trig.colon
+            || trig.lead
+            || trig.put
+            || trig.possessive;
         if !trigger {
             continue;
         }
@@ -327,8 +670,17 @@ pub fn find_attributions(
         let qa = quoted.partition_point(|q| q.end <= sent.span.start);
         let qb = quoted.partition_point(|q| q.start < sent.span.end).max(qa);
         let aa = all_quotes.partition_point(|q| q.end < sent.span.start);
-        let ab = all_quotes.partition_point(|q| q.start <= sent.span.end).max(aa);
-        let mut s = SentCtx { env: &env, toks: &toks, span: sent.span.clone(), si, quoted: &quoted[qa..qb], all_quotes: &all_quotes[aa..ab] };
+        let ab = all_quotes
+            .partition_point(|q| q.start <= sent.span.end)
+            .max(aa);
+        let mut s = SentCtx {
+            env: &env,
+            toks: &toks,
+            span: sent.span.clone(),
+            si,
+            quoted: &quoted[qa..qb],
+            all_quotes: &all_quotes[aa..ab],
+        };
         let first_new = out.len();
         // Constructions first: "according to X", "citing X", "as X put it", colon lead-ins.
         if trig.colon || trig.lead || trig.put || trig.possessive {
@@ -349,7 +701,9 @@ pub fn find_attributions(
         }
         for (r, tags) in hits {
             if let Some(a) = s.cue(&mut reg, r, tags, &out[first_new..]) {
-                if !out[first_new..].iter().any(|b| overlaps(&b.cue, &a.cue) || (a.source == b.source && !a.source.is_empty())) {
+                if !out[first_new..].iter().any(|b| {
+                    overlaps(&b.cue, &a.cue) || (a.source == b.source && !a.source.is_empty())
+                }) {
                     out.push(a);
                 }
             }
@@ -383,14 +737,20 @@ fn possessive_speech(sb: &[u8]) -> bool {
         if let Some(a) = after {
             let rest = &sb[a..];
             let rest = rest.strip_prefix(b" ").unwrap_or(rest);
-            let end = rest.iter().position(|c| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+            let end = rest
+                .iter()
+                .position(|c| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
             let w = std::str::from_utf8(&rest[..end]).unwrap_or("");
             if S_SPEECH_NOUNS.has(w) {
                 return true;
             }
             // "X's own line": one word in between.
             let rest2 = rest[end..].strip_prefix(b" ").unwrap_or(&rest[end..]);
-            let end2 = rest2.iter().position(|c| !c.is_ascii_alphabetic()).unwrap_or(rest2.len());
+            let end2 = rest2
+                .iter()
+                .position(|c| !c.is_ascii_alphabetic())
+                .unwrap_or(rest2.len());
             if S_SPEECH_NOUNS.has(std::str::from_utf8(&rest2[..end2]).unwrap_or("")) {
                 return true;
             }
@@ -433,7 +793,11 @@ impl SentCtx<'_, '_> {
 
     fn in_quote(&self, pos: usize) -> bool {
         let i = self.quoted.partition_point(|q| q.start <= pos);
-        self.quoted[..i].iter().rev().take(3).any(|q| q.start < pos && pos < q.end)
+        self.quoted[..i]
+            .iter()
+            .rev()
+            .take(3)
+            .any(|q| q.start < pos && pos < q.end)
     }
 
     fn tok_at(&self, pos: usize) -> Option<usize> {
@@ -442,12 +806,17 @@ impl SentCtx<'_, '_> {
     }
 
     fn is_quote_open(&self, t: &Tok) -> bool {
-        !t.word && matches!(t.ch, '“' | '"' | '«' | '„' | '‘') && self.quoted.iter().any(|q| q.start == t.s)
+        !t.word
+            && matches!(t.ch, '“' | '"' | '«' | '„' | '‘')
+            && self.quoted.iter().any(|q| q.start == t.s)
             || (!t.word && matches!(t.ch, '“' | '«' | '„'))
     }
 
     fn is_quote_close(&self, t: &Tok) -> bool {
-        !t.word && (matches!(t.ch, '”' | '»') || (matches!(t.ch, '"' | '’' | '\'') && self.all_quotes.iter().any(|q| q.end == t.e)))
+        !t.word
+            && (matches!(t.ch, '”' | '»')
+                || (matches!(t.ch, '"' | '’' | '\'')
+                    && self.all_quotes.iter().any(|q| q.end == t.e)))
     }
 
     fn sentence_end_content(&self, from: usize) -> Span {
@@ -457,7 +826,13 @@ impl SentCtx<'_, '_> {
     // -----------------------------------------------------------------------------------------
     // Constructions
 
-    fn constructions(&mut self, reg: &mut Registry, out: &mut Vec<Attribution>, doc: &Document<'_>, trig: &Triggers) {
+    fn constructions(
+        &mut self,
+        reg: &mut Registry,
+        out: &mut Vec<Attribution>,
+        doc: &Document<'_>,
+        trig: &Triggers,
+    ) {
         let n = self.toks.len();
         let mut i = 0;
         let scan = trig.lead || trig.put || trig.possessive;
@@ -465,20 +840,30 @@ impl SentCtx<'_, '_> {
             let t = self.toks[i];
             // Only words that can start a construction: according/citing/quoting/words/heard/
             // put, or a capitalised possessive.
-            let interesting = t.word && (t.ch.is_uppercase() || matches!(t.ch, 'a' | 'c' | 'q' | 'w' | 'h' | 'p'));
+            let interesting = t.word
+                && (t.ch.is_uppercase() || matches!(t.ch, 'a' | 'c' | 'q' | 'w' | 'h' | 'p'));
             if !interesting || self.in_quote(t.s) {
                 i += 1;
                 continue;
             }
             let p = self.p();
             // "according to X", "citing X", "quoting X", "in the words of X", "heard from X".
-            let lead = if is(p, &t, "according") && self.toks.get(i + 1).is_some_and(|u| is(p, u, "to")) {
+            let lead = if is(p, &t, "according")
+                && self.toks.get(i + 1).is_some_and(|u| is(p, u, "to"))
+            {
                 Some(i + 2)
-            } else if is_any(p, &t, &["citing", "quoting"]) && i > 0 && !is(p, &self.toks[i - 1], "the") {
+            } else if is_any(p, &t, &["citing", "quoting"])
+                && i > 0
+                && !is(p, &self.toks[i - 1], "the")
+            {
                 Some(i + 1)
-            } else if is(p, &t, "words") && i >= 2 && is(p, &self.toks[i - 1], "the") && is(p, &self.toks[i - 2], "in") && self.toks.get(i + 1).is_some_and(|u| is(p, u, "of")) {
-                Some(i + 2)
-            } else if is(p, &t, "heard") && self.toks.get(i + 1).is_some_and(|u| is(p, u, "from")) {
+            } else if (is(p, &t, "words")
+                && i >= 2
+                && is(p, &self.toks[i - 1], "the")
+                && is(p, &self.toks[i - 2], "in")
+                && self.toks.get(i + 1).is_some_and(|u| is(p, u, "of")))
+                || (is(p, &t, "heard") && self.toks.get(i + 1).is_some_and(|u| is(p, u, "from")))
+            {
                 Some(i + 2)
             } else {
                 None
@@ -486,12 +871,19 @@ impl SentCtx<'_, '_> {
             if let Some(start) = lead {
                 let end = self.np_end(start);
                 if end > start {
-                    if let Some(src) = classify(self.env, reg, &self.toks[start..end], self.span.start) {
-                        let cue_start = if is(p, &t, "words") { self.toks[i - 2].s } else { t.s };
+                    if let Some(src) =
+                        classify(self.env, reg, &self.toks[start..end], self.span.start)
+                    {
+                        let cue_start = if is(p, &t, "words") {
+                            self.toks[i - 2].s
+                        } else {
+                            t.s
+                        };
                         let cue = cue_start..self.toks[start - 1].e;
-                        let at_start = self.toks[..i]
-                            .iter()
-                            .all(|u| !u.word || matches!(u.ch, _ if is_any(p, u, &["and", "but", "so", "yet"])));
+                        let at_start = self.toks[..i].iter().all(|u| {
+                            !u.word
+                                || matches!(u.ch, _ if is_any(p, u, &["and", "but", "so", "yet"]))
+                        });
                         let content = if at_start {
                             self.sentence_end_content(self.toks[end - 1].e)
                         } else {
@@ -506,10 +898,19 @@ impl SentCtx<'_, '_> {
             // "Ellison's phrase/words/description": a named possessor of what is said.
             if capitalised(&t) {
                 let (bare, poss) = tokens::strip_possessive(tt(p, &t));
-                let noun = self.toks.get(i + 1).filter(|u| in_set(p, u, &S_SPEECH_NOUNS)).or_else(|| {
-                    self.toks.get(i + 2).filter(|u| in_set(p, u, &S_SPEECH_NOUNS) && self.toks[i + 1].word && !capitalised(&self.toks[i + 1]))
-                });
-                let sentence_initial_common = t.s == self.span.start && is_any(p, &t, np::DETERMINERS);
+                let noun = self
+                    .toks
+                    .get(i + 1)
+                    .filter(|u| in_set(p, u, &S_SPEECH_NOUNS))
+                    .or_else(|| {
+                        self.toks.get(i + 2).filter(|u| {
+                            in_set(p, u, &S_SPEECH_NOUNS)
+                                && self.toks[i + 1].word
+                                && !capitalised(&self.toks[i + 1])
+                        })
+                    });
+                let sentence_initial_common =
+                    t.s == self.span.start && is_any(p, &t, np::DETERMINERS);
                 if poss && !sentence_initial_common {
                     if let Some(noun) = noun.copied() {
                         let person = self
@@ -517,12 +918,35 @@ impl SentCtx<'_, '_> {
                             .people
                             .iter()
                             .rev()
-                            .find(|m| m.span.start <= t.s && t.s < m.span.end.max(m.span.start + 1) + 3)
+                            .find(|m| {
+                                m.span.start <= t.s && t.s < m.span.end.max(m.span.start + 1) + 3
+                            })
                             .map(|m| m.name.clone())
-                            .or_else(|| reg.persons.iter().rev().find(|(_, n)| n == bare || n.ends_with(&format!(" {bare}"))).map(|(_, n)| n.clone()));
-                        let titled = i > 0 && self.toks[i - 1].word && (capitalised(&self.toks[i - 1]) || is_any(p, &self.toks[i - 1], &["minister", "president", "mr", "ms", "mrs", "dr"]));
-                        let kind = if person.is_some() || titled { SourceKind::NamedPerson } else { SourceKind::Institution };
-                        let src = Src { span: t.s..t.s + bare.len(), kind, person: person.or_else(|| titled.then(|| bare.to_string())) };
+                            .or_else(|| {
+                                reg.persons
+                                    .iter()
+                                    .rev()
+                                    .find(|(_, n)| n == bare || n.ends_with(&format!(" {bare}")))
+                                    .map(|(_, n)| n.clone())
+                            });
+                        let titled = i > 0
+                            && self.toks[i - 1].word
+                            && (capitalised(&self.toks[i - 1])
+                                || is_any(
+                                    p,
+                                    &self.toks[i - 1],
+                                    &["minister", "president", "mr", "ms", "mrs", "dr"],
+                                ));
+                        let kind = if person.is_some() || titled {
+                            SourceKind::NamedPerson
+                        } else {
+                            SourceKind::Institution
+                        };
+                        let src = Src {
+                            span: t.s..t.s + bare.len(),
+                            kind,
+                            person: person.or_else(|| titled.then(|| bare.to_string())),
+                        };
                         let content = self.sentence_end_content(noun.e);
                         out.push(self.make(src, noun.s..noun.e, content));
                         i += 2;
@@ -535,7 +959,9 @@ impl SentCtx<'_, '_> {
                 let lo = i.saturating_sub(10);
                 if let Some(a) = (lo..i).rev().find(|&j| is(p, &self.toks[j], "as")) {
                     if a + 1 < i {
-                        if let Some(src) = classify(self.env, reg, &self.toks[a + 1..i], self.span.start) {
+                        if let Some(src) =
+                            classify(self.env, reg, &self.toks[a + 1..i], self.span.start)
+                        {
                             let cue = t.s..self.toks[i + 1].e;
                             let content = self.span.clone();
                             out.push(self.make(src, cue, content));
@@ -556,7 +982,13 @@ impl SentCtx<'_, '_> {
                 Some(u) => self.is_quote_open(u),
                 None => self.colon_before_quote(doc),
             };
-            if !next_quote || out.iter().any(|a| a.sentence == self.si && a.cue.end <= t.s && a.cue.start >= self.clause_start(ci)) {
+            if !next_quote
+                || out.iter().any(|a| {
+                    a.sentence == self.si
+                        && a.cue.end <= t.s
+                        && a.cue.start >= self.clause_start(ci)
+                })
+            {
                 continue;
             }
             let b = self.clause_start(ci);
@@ -566,22 +998,44 @@ impl SentCtx<'_, '_> {
             };
             let mut src = classify(self.env, reg, &self.toks[s0..s1], self.span.start);
             // "… may be Ellison's own: “…”": a possessive name in the lead-in.
-            if src.as_ref().is_none_or(|x| x.kind != SourceKind::NamedPerson) {
+            if src
+                .as_ref()
+                .is_none_or(|x| x.kind != SourceKind::NamedPerson)
+            {
                 let p = self.p();
-                if let Some(t) = self.toks[s0..ci].iter().find(|t| capitalised(t) && t.s != self.span.start && tokens::strip_possessive(tt(p, t)).1) {
+                if let Some(t) = self.toks[s0..ci].iter().find(|t| {
+                    capitalised(t) && t.s != self.span.start && tokens::strip_possessive(tt(p, t)).1
+                }) {
                     let (bare, _) = tokens::strip_possessive(tt(p, t));
-                    let person = self.env.people.iter().rev().find(|m| m.span.start == t.s).map(|m| m.name.clone()).or_else(|| {
-                        reg.persons.iter().rev().find(|(_, n)| n.ends_with(bare)).map(|(_, n)| n.clone())
-                    });
+                    let person = self
+                        .env
+                        .people
+                        .iter()
+                        .rev()
+                        .find(|m| m.span.start == t.s)
+                        .map(|m| m.name.clone())
+                        .or_else(|| {
+                            reg.persons
+                                .iter()
+                                .rev()
+                                .find(|(_, n)| n.ends_with(bare))
+                                .map(|(_, n)| n.clone())
+                        });
                     if person.is_some() || self.env.people.is_empty() {
-                        src = Some(Src { span: t.s..t.s + bare.len(), kind: SourceKind::NamedPerson, person });
+                        src = Some(Src {
+                            span: t.s..t.s + bare.len(),
+                            kind: SourceKind::NamedPerson,
+                            person,
+                        });
                     }
                 }
             }
             if let Some(src) = src {
                 let plausible = match src.kind {
                     SourceKind::NamedPerson => true,
-                    SourceKind::Institution => src.span.start != self.span.start || src.span.end - src.span.start > 12,
+                    SourceKind::Institution => {
+                        src.span.start != self.span.start || src.span.end - src.span.start > 12
+                    }
                     SourceKind::Vague | SourceKind::Anonymous => self.lexicon_source(&src.span),
                     SourceKind::Agentless => false,
                 };
@@ -598,7 +1052,11 @@ impl SentCtx<'_, '_> {
     fn colon_before_quote(&self, doc: &Document<'_>) -> bool {
         doc.sentences.get(self.si + 1).is_some_and(|ns| {
             let t = self.p().get(ns.span.clone()).unwrap_or("");
-            t.starts_with(['“', '"', '«', '„']) || doc.blocks.get(ns.block).is_some_and(|b| b.kind == BlockKind::BlockQuote)
+            t.starts_with(['“', '"', '«', '„'])
+                || doc
+                    .blocks
+                    .get(ns.block)
+                    .is_some_and(|b| b.kind == BlockKind::BlockQuote)
         })
     }
 
@@ -607,7 +1065,9 @@ impl SentCtx<'_, '_> {
         let t = self.p().get(span.clone()).unwrap_or("");
         let hit = |name: &str| {
             let lx = self.env.lex.get(name);
-            lx.find_words(t).iter().any(|(_, i)| lx.entries().get(*i).is_some_and(|e| !e.contains('\t')))
+            lx.find_words(t)
+                .iter()
+                .any(|(_, i)| lx.entries().get(*i).is_some_and(|e| !e.contains('\t')))
         };
         hit("vague-sources") || hit("anonymous-sources")
     }
@@ -622,7 +1082,12 @@ impl SentCtx<'_, '_> {
             if !u.word && !matches!(u.ch, '.' | '\'' | '’' | '(' | ')' | '-' | '&') {
                 break;
             }
-            if !u.word && u.ch == '.' && (j + 1 >= self.toks.len() || !self.toks[j - 1].word || self.toks[j - 1].e - self.toks[j - 1].s > 4) {
+            if !u.word
+                && u.ch == '.'
+                && (j + 1 >= self.toks.len()
+                    || !self.toks[j - 1].word
+                    || self.toks[j - 1].e - self.toks[j - 1].s > 4)
+            {
                 break;
             }
             if u.word && j > start && in_set(p, u, &S_CLAUSE_VERBS) {
@@ -651,12 +1116,21 @@ impl SentCtx<'_, '_> {
     // -----------------------------------------------------------------------------------------
     // Cue verbs
 
-    fn cue(&mut self, reg: &mut Registry, r: Span, tags: &str, prev: &[Attribution]) -> Option<Attribution> {
+    fn cue(
+        &mut self,
+        reg: &mut Registry,
+        r: Span,
+        tags: &str,
+        prev: &[Attribution],
+    ) -> Option<Attribution> {
         if self.in_quote(r.start) {
             return None;
         }
         let ci = self.tok_at(r.start)?;
-        let ce = self.toks[ci..].iter().position(|t| t.e >= r.end).map_or(ci, |k| ci + k);
+        let ce = self.toks[ci..]
+            .iter()
+            .position(|t| t.e >= r.end)
+            .map_or(ci, |k| ci + k);
         let p = self.p();
         let passive_only = tags.split(',').any(|x| x == "passive");
         let needs_as = tags.split(',').any(|x| x == "as");
@@ -688,10 +1162,18 @@ impl SentCtx<'_, '_> {
             let lws = lw.as_str();
             if lws.ends_with("n't") || lws.ends_with("n’t") {
                 negated = true;
-                if lws.starts_with("is") || lws.starts_with("was") || lws.starts_with("were") || lws.starts_with("are") {
+                if lws.starts_with("is")
+                    || lws.starts_with("was")
+                    || lws.starts_with("were")
+                    || lws.starts_with("are")
+                {
                     be = Some(j - 1);
                 }
-            } else if lws.len() > 4 && lws.ends_with("ly") && w.chars().next().is_some_and(char::is_lowercase) && !LY_NOUNS.contains(&lws) {
+            } else if lws.len() > 4
+                && lws.ends_with("ly")
+                && w.chars().next().is_some_and(char::is_lowercase)
+                && !LY_NOUNS.contains(&lws)
+            {
                 // an adverb
             } else {
                 break;
@@ -712,37 +1194,64 @@ impl SentCtx<'_, '_> {
         if passive_only {
             return None;
         }
-        if prev_word.is_some_and(|t| is_any(p, &t, &["to", "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "whose", "this", "these", "those", "of", "such"])) {
+        if prev_word.is_some_and(|t| {
+            is_any(
+                p,
+                &t,
+                &[
+                    "to", "the", "a", "an", "his", "her", "their", "its", "our", "my", "your",
+                    "whose", "this", "these", "those", "of", "such",
+                ],
+            )
+        }) {
             return None;
         }
         // Words that are nouns too ("a conference call", "insurance claims"): only after a
         // pronoun, a name, a plural noun or an auxiliary.
-        if aux_start == ci && NOUN_CUES.contains(&tt(p, &self.toks[ci]).to_ascii_lowercase().as_str()) {
+        if aux_start == ci
+            && NOUN_CUES.contains(&tt(p, &self.toks[ci]).to_ascii_lowercase().as_str())
+        {
             let ok = prev_word.is_none_or(|t| {
                 let w = tt(p, &t);
-                np::is_pronoun(w) || (capitalised(&t) && t.s != self.span.start) || (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss"))
+                np::is_pronoun(w)
+                    || (capitalised(&t) && t.s != self.span.start)
+                    || (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss"))
             }) && prev_word.is_some();
             if !ok {
                 return None;
             }
         }
         // A noun use after an adjective or a name's possessive ("Ryabkov's remarks"): skip.
-        if prev_word.is_some_and(|t| t.word && tokens::strip_possessive(tt(p, &t)).1) && aux_start == ci {
+        if prev_word.is_some_and(|t| t.word && tokens::strip_possessive(tt(p, &t)).1)
+            && aux_start == ci
+        {
             return None;
         }
         let needs_stmt = tags.split(',').any(|x| x == "stmt");
         let after = if needs_at {
             self.after_particle(ce, "at")
         } else if needs_stmt {
-            let has = self.toks.iter().skip(ce + 1).take(4).any(|u| is_any(p, u, &["statement", "statements", "communique", "communiqué"]));
-            if has { After::End } else { After::NotClaim }
+            let has = self.toks.iter().skip(ce + 1).take(4).any(|u| {
+                is_any(
+                    p,
+                    u,
+                    &["statement", "statements", "communique", "communiqué"],
+                )
+            });
+            if has {
+                After::End
+            } else {
+                After::NotClaim
+            }
         } else {
             self.after(ce, needs_as)
         };
         // Inverted: "…, said Ryabkov", "“…,” said a senior official".
         if aux_start == ci {
             let prev_tok = ci.checked_sub(1).map(|k| self.toks[k]);
-            let after_boundary = prev_tok.is_none_or(|t| !t.word && (matches!(t.ch, ',' | ';' | '—' | '–') || self.is_quote_close(&t)));
+            let after_boundary = prev_tok.is_none_or(|t| {
+                !t.word && (matches!(t.ch, ',' | ';' | '—' | '–') || self.is_quote_close(&t))
+            });
             if after_boundary {
                 if let Some(a) = self.inverted(reg, ci, ce) {
                     return Some(a);
@@ -755,7 +1264,15 @@ impl SentCtx<'_, '_> {
         // A subject pronoun right before the cue ("the toxins she thought were …").
         if prev_word.is_some_and(|t| is_any(p, &t, &["he", "she", "they", "we", "i"])) {
             let k = aux_start - 1;
-            if k > 0 && self.toks[k - 1].word && !is_any(p, &self.toks[k - 1], &["and", "but", "or", "so", "then", "as", "that"]) && !self.toks[k - 1].ch.is_uppercase() {
+            if k > 0
+                && self.toks[k - 1].word
+                && !is_any(
+                    p,
+                    &self.toks[k - 1],
+                    &["and", "but", "or", "so", "then", "as", "that"],
+                )
+                && !self.toks[k - 1].ch.is_uppercase()
+            {
                 let src = classify(self.env, reg, &self.toks[k..aux_start], self.span.start)?;
                 let cue = self.toks[ci].s..self.toks[ce].e;
                 return Some(self.make(src, cue, self.content_for(&after, self.toks[k].s)));
@@ -788,7 +1305,11 @@ impl SentCtx<'_, '_> {
             }
             if bt.is_some_and(|t| self.is_quote_close(&t)) {
                 // "… accused Washington of “…,” said this time that …": look past the quote.
-                let qs = self.quoted.iter().find(|q| q.end == bt.map_or(0, |t| t.e)).map(|q| q.start)?;
+                let qs = self
+                    .quoted
+                    .iter()
+                    .find(|q| q.end == bt.map_or(0, |t| t.e))
+                    .map(|q| q.start)?;
                 let qi = self.toks.partition_point(|t| t.s < qs);
                 lo = self.clause_start(qi);
                 let segs = self.segments(lo, qi);
@@ -798,7 +1319,12 @@ impl SentCtx<'_, '_> {
         }
         // Never reach back over an earlier cue of this sentence ("Experts believe the groups
         // announced …").
-        if let Some(pc) = prev.iter().filter(|a| a.cue.end <= self.toks[aux_start].s).map(|a| a.cue.end).max() {
+        if let Some(pc) = prev
+            .iter()
+            .filter(|a| a.cue.end <= self.toks[aux_start].s)
+            .map(|a| a.cue.end)
+            .max()
+        {
             let k = self.toks.partition_point(|t| t.s < pc);
             if k > lo {
                 lo = k;
@@ -813,7 +1339,14 @@ impl SentCtx<'_, '_> {
 
     /// "…, saying that …" (the subject of the sentence speaks), "ESPN is reporting that …",
     /// "with analyst David Strauss saying …".
-    fn gerund(&self, reg: &mut Registry, ci: usize, ce: usize, aux_start: usize, prev: &[Attribution]) -> Option<Attribution> {
+    fn gerund(
+        &self,
+        reg: &mut Registry,
+        ci: usize,
+        ce: usize,
+        aux_start: usize,
+        prev: &[Attribution],
+    ) -> Option<Attribution> {
         let p = self.p();
         let after = self.after(ce, false);
         if after == After::NotClaim || after == After::End {
@@ -828,7 +1361,9 @@ impl SentCtx<'_, '_> {
             let segs = self.segments(b, aux_start);
             return self.active_from_segments(reg, segs, ci, ce, &after);
         }
-        if prev_tok.is_none_or(|t| !t.word || is_any(p, &t, &["by", "while", "after", "before", "when"])) {
+        if prev_tok
+            .is_none_or(|t| !t.word || is_any(p, &t, &["by", "while", "after", "before", "when"]))
+        {
             // Participle clause: the sentence's speaker, or its subject.
             if let Some(a) = prev.last() {
                 let mut a = a.clone();
@@ -849,7 +1384,24 @@ impl SentCtx<'_, '_> {
         let mut s = aux_start;
         while s > 0 {
             let t = &self.toks[s - 1];
-            if capitalised(t) || (!t.word && t.ch == '.') || is_any(p, t, &["analyst", "spokesman", "spokeswoman", "official", "chief", "executive", "minister", "coach", "director"]) {
+            if capitalised(t)
+                || (!t.word && t.ch == '.')
+                || is_any(
+                    p,
+                    t,
+                    &[
+                        "analyst",
+                        "spokesman",
+                        "spokeswoman",
+                        "official",
+                        "chief",
+                        "executive",
+                        "minister",
+                        "coach",
+                        "director",
+                    ],
+                )
+            {
                 s -= 1;
             } else {
                 break;
@@ -872,7 +1424,32 @@ impl SentCtx<'_, '_> {
             let ok = capitalised(t)
                 || (!t.word && t.ch == '.')
                 || is_any(p, t, np::DETERMINERS)
-                || is_any(p, t, &["current", "former", "chief", "executive", "spokesman", "spokeswoman", "minister", "president", "analyst", "coach", "manager", "director", "officer", "official", "officials", "police", "company", "ministry", "government", "senior"]);
+                || is_any(
+                    p,
+                    t,
+                    &[
+                        "current",
+                        "former",
+                        "chief",
+                        "executive",
+                        "spokesman",
+                        "spokeswoman",
+                        "minister",
+                        "president",
+                        "analyst",
+                        "coach",
+                        "manager",
+                        "director",
+                        "officer",
+                        "official",
+                        "officials",
+                        "police",
+                        "company",
+                        "ministry",
+                        "government",
+                        "senior",
+                    ],
+                );
             if !ok {
                 break;
             }
@@ -881,7 +1458,14 @@ impl SentCtx<'_, '_> {
         e
     }
 
-    fn active_from_segments(&self, reg: &mut Registry, segs: Vec<(usize, usize)>, ci: usize, ce: usize, after: &After) -> Option<Attribution> {
+    fn active_from_segments(
+        &self,
+        reg: &mut Registry,
+        segs: Vec<(usize, usize)>,
+        ci: usize,
+        ce: usize,
+        after: &After,
+    ) -> Option<Attribution> {
         let p = self.p();
         let kept: Vec<(usize, usize)> = {
             let mut v = Vec::new();
@@ -898,7 +1482,10 @@ impl SentCtx<'_, '_> {
         if kept.is_empty() {
             // "During his speech he stated that …": the pronoun or name right before the cue.
             let mut s = ci;
-            while s > 0 && self.toks[s - 1].word && (capitalised(&self.toks[s - 1]) || np::is_pronoun(tt(p, &self.toks[s - 1]))) {
+            while s > 0
+                && self.toks[s - 1].word
+                && (capitalised(&self.toks[s - 1]) || np::is_pronoun(tt(p, &self.toks[s - 1])))
+            {
                 s -= 1;
                 if np::is_pronoun(tt(p, &self.toks[s])) {
                     break;
@@ -918,7 +1505,15 @@ impl SentCtx<'_, '_> {
                 if is_any(p, t, &["who", "which", "that", "whose", "whom"]) {
                     return false;
                 }
-                if is_any(p, t, BE) || is_any(p, t, &["has", "had", "have", "will", "would", "could", "can", "should", "did"]) {
+                if is_any(p, t, BE)
+                    || is_any(
+                        p,
+                        t,
+                        &[
+                            "has", "had", "have", "will", "would", "could", "can", "should", "did",
+                        ],
+                    )
+                {
                     return true;
                 }
             }
@@ -943,8 +1538,13 @@ impl SentCtx<'_, '_> {
                 let mut best = first;
                 for &(a2, e2) in kept.iter().skip(1).take(2) {
                     let t0 = self.toks[a2];
-                    if capitalised(&t0) && !is_any(p, &t0, &["who", "which", "including"]) && e2 - a2 <= 8 {
-                        if let Some(s2) = classify(self.env, reg, &self.toks[a2..e2], self.span.start) {
+                    if capitalised(&t0)
+                        && !is_any(p, &t0, &["who", "which", "including"])
+                        && e2 - a2 <= 8
+                    {
+                        if let Some(s2) =
+                            classify(self.env, reg, &self.toks[a2..e2], self.span.start)
+                        {
                             if s2.kind == SourceKind::NamedPerson {
                                 best = s2;
                                 break;
@@ -983,10 +1583,21 @@ impl SentCtx<'_, '_> {
         if !first.word {
             return None;
         }
-        let role_then_name = first.word && self.toks[start + 1..].iter().take(3).take_while(|t| t.word).any(capitalised);
+        let role_then_name = first.word
+            && self.toks[start + 1..]
+                .iter()
+                .take(3)
+                .take_while(|t| t.word)
+                .any(capitalised);
         let ok_start = capitalised(first)
             || is_any(p, first, np::DETERMINERS)
-            || is_any(p, first, &["he", "she", "they", "we", "i", "his", "her", "their", "its", "our"])
+            || is_any(
+                p,
+                first,
+                &[
+                    "he", "she", "they", "we", "i", "his", "her", "their", "its", "our",
+                ],
+            )
             || role_then_name;
         if !ok_start || is_any(p, first, &["that", "this", "these", "those"]) {
             return None;
@@ -1017,7 +1628,14 @@ impl SentCtx<'_, '_> {
         Some(self.make(src, cue, content))
     }
 
-    fn passive(&self, reg: &mut Registry, ci: usize, ce: usize, _be: usize, aux_start: usize) -> Option<Attribution> {
+    fn passive(
+        &self,
+        reg: &mut Registry,
+        ci: usize,
+        ce: usize,
+        _be: usize,
+        aux_start: usize,
+    ) -> Option<Attribution> {
         let p = self.p();
         let part = tt(p, &self.toks[ci]).to_ascii_lowercase();
         // Agent: "by X" within the clause (quotations skipped).
@@ -1032,7 +1650,10 @@ impl SentCtx<'_, '_> {
             if !u.word && matches!(u.ch, ',' | ';' | ':' | '—' | '–' | '(' | '.') {
                 break;
             }
-            if is_any(p, &u, &["that", "who", "which", "because", "and", "but"]) || is_any(p, &u, BE) || is_any(p, &u, AUX) {
+            if is_any(p, &u, &["that", "who", "which", "because", "and", "but"])
+                || is_any(p, &u, BE)
+                || is_any(p, &u, AUX)
+            {
                 break;
             }
             if is(p, &u, "by") {
@@ -1040,9 +1661,18 @@ impl SentCtx<'_, '_> {
                 let end = self.np_end_agent(start);
                 if end > start {
                     let t0 = self.toks[start];
-                    let numeric = t0.ch.is_ascii_digit() || is_any(p, &t0, &["then", "now", "far", "the end", "way", "mid", "early", "late"]);
+                    let numeric = t0.ch.is_ascii_digit()
+                        || is_any(
+                            p,
+                            &t0,
+                            &[
+                                "then", "now", "far", "the end", "way", "mid", "early", "late",
+                            ],
+                        );
                     if !numeric {
-                        if let Some(src) = classify(self.env, reg, &self.toks[start..end], self.span.start) {
+                        if let Some(src) =
+                            classify(self.env, reg, &self.toks[start..end], self.span.start)
+                        {
                             let cue = self.toks[aux_start].s..self.toks[ce].e;
                             return Some(self.make(src, cue, self.span.clone()));
                         }
@@ -1056,18 +1686,39 @@ impl SentCtx<'_, '_> {
         // Agentless (not in questions, not hypothetical: "Would he be seen as a turncoat?",
         // "what would normally be regarded as a motive").
         let rule = AGENTLESS.iter().find(|(w, _)| *w == part).map(|x| x.1)?;
-        if self.toks[aux_start..ci].iter().any(|t| is_any(p, t, &["would", "could", "might", "may", "should", "can", "must", "will"])) {
+        if self.toks[aux_start..ci].iter().any(|t| {
+            is_any(
+                p,
+                t,
+                &[
+                    "would", "could", "might", "may", "should", "can", "must", "will",
+                ],
+            )
+        }) {
             return None;
         }
-        if self.p().get(self.span.clone()).is_some_and(|t| t.trim_end().trim_end_matches(['"', '”', '’', ')']).ends_with('?')) {
+        if self.p().get(self.span.clone()).is_some_and(|t| {
+            t.trim_end()
+                .trim_end_matches(['"', '”', '’', ')'])
+                .ends_with('?')
+        }) {
             return None;
         }
-        let expletive = aux_start.checked_sub(1).map(|k| self.toks[k]).filter(|t| is(p, t, "it"));
+        let expletive = aux_start
+            .checked_sub(1)
+            .map(|k| self.toks[k])
+            .filter(|t| is(p, t, "it"));
         let next = self.toks.get(ce + 1).copied();
         let next_is = |ws: &[&str]| next.is_some_and(|t| is_any(p, &t, ws));
         let end_or_comma = next.is_none_or(|t| !t.word && matches!(t.ch, ',' | '.' | ';'));
         let (ok, part_end) = match rule {
-            Particle::As if next.is_some_and(|t| t.word && tt(p, &t).len() > 4 && tt(p, &t).ends_with("ing")) => (false, 0),
+            Particle::As
+                if next.is_some_and(|t| {
+                    t.word && tt(p, &t).len() > 4 && tt(p, &t).ends_with("ing")
+                }) =>
+            {
+                (false, 0)
+            }
             Particle::As => {
                 let mut found = None;
                 for (k, u) in self.toks.iter().enumerate().skip(ce + 1).take(7) {
@@ -1079,21 +1730,52 @@ impl SentCtx<'_, '_> {
                         break;
                     }
                 }
-                (found.is_some(), found.map_or(self.toks[ce].e, |k| self.toks[k].e))
+                (
+                    found.is_some(),
+                    found.map_or(self.toks[ce].e, |k| self.toks[k].e),
+                )
             }
             Particle::ToThat => (
                 next_is(&["to", "that"]) || (expletive.is_some() && end_or_comma),
-                if next_is(&["to"]) { next.map_or(self.toks[ce].e, |t| t.e) } else { self.toks[ce].e },
+                if next_is(&["to"]) {
+                    next.map_or(self.toks[ce].e, |t| t.e)
+                } else {
+                    self.toks[ce].e
+                },
             ),
-            Particle::ToThatAt => (next_is(&["to", "that", "at"]) || (expletive.is_some() && end_or_comma), self.toks[ce].e),
+            Particle::ToThatAt => (
+                next_is(&["to", "that", "at"]) || (expletive.is_some() && end_or_comma),
+                self.toks[ce].e,
+            ),
             Particle::Considered => (
-                next_is(&["to", "as", "likely", "unlikely", "among", "certain", "inevitable", "doomed"])
-                    || (next_is(&["one"]) && self.toks.get(ce + 2).is_some_and(|t| is(p, t, "of"))),
+                next_is(&[
+                    "to",
+                    "as",
+                    "likely",
+                    "unlikely",
+                    "among",
+                    "certain",
+                    "inevitable",
+                    "doomed",
+                ]) || (next_is(&["one"]) && self.toks.get(ce + 2).is_some_and(|t| is(p, t, "of"))),
                 self.toks[ce].e,
             ),
             Particle::Reported => {
-                let to_verb = next_is(&["to"]) && self.toks.get(ce + 2).is_some_and(|t| is_any(p, t, &["be", "have", "own", "hold", "plan", "want", "favour", "favor", "consider", "seek", "face"]));
-                (to_verb || next_is(&["that"]) || (expletive.is_some() && end_or_comma), self.toks[ce].e)
+                let to_verb = next_is(&["to"])
+                    && self.toks.get(ce + 2).is_some_and(|t| {
+                        is_any(
+                            p,
+                            t,
+                            &[
+                                "be", "have", "own", "hold", "plan", "want", "favour", "favor",
+                                "consider", "seek", "face",
+                            ],
+                        )
+                    });
+                (
+                    to_verb || next_is(&["that"]) || (expletive.is_some() && end_or_comma),
+                    self.toks[ce].e,
+                )
             }
             Particle::Any => (true, self.toks[ce].e),
         };
@@ -1102,7 +1784,11 @@ impl SentCtx<'_, '_> {
         }
         let cue_start = expletive.map_or(self.toks[aux_start].s, |t| t.s);
         let cue = cue_start..part_end;
-        let src = Src { span: self.toks[ci].s..self.toks[ci].s, kind: SourceKind::Agentless, person: None };
+        let src = Src {
+            span: self.toks[ci].s..self.toks[ci].s,
+            kind: SourceKind::Agentless,
+            person: None,
+        };
         let mut a = self.make(src, cue, self.sentence_end_content(part_end));
         a.source_text.clear();
         Some(a)
@@ -1119,7 +1805,17 @@ impl SentCtx<'_, '_> {
             if !u.word && u.ch == '.' && j + 1 >= self.toks.len() {
                 break;
             }
-            if u.word && j > start && is_any(p, u, &["as", "to", "that", "in", "on", "at", "after", "before", "during", "and", "but", "for", "which", "who", "because", "when", "while", "if"]) {
+            if u.word
+                && j > start
+                && is_any(
+                    p,
+                    u,
+                    &[
+                        "as", "to", "that", "in", "on", "at", "after", "before", "during", "and",
+                        "but", "for", "which", "who", "because", "when", "while", "if",
+                    ],
+                )
+            {
                 break;
             }
             j += 1;
@@ -1151,7 +1847,13 @@ impl SentCtx<'_, '_> {
         let mut j = ce + 1;
         let cue_w = tt(p, &self.toks[ce]).to_ascii_lowercase();
         if needs_as {
-            let found = self.toks.iter().enumerate().skip(j).take(7).find(|(_, u)| is(p, u, "as") || (!u.word && matches!(u.ch, ',' | ';' | '.')));
+            let found = self
+                .toks
+                .iter()
+                .enumerate()
+                .skip(j)
+                .take(7)
+                .find(|(_, u)| is(p, u, "as") || (!u.word && matches!(u.ch, ',' | ';' | '.')));
             return match found {
                 Some((k, u)) if u.word => After::Content(self.toks[k].e),
                 _ => After::NotClaim,
@@ -1163,22 +1865,48 @@ impl SentCtx<'_, '_> {
             while j < n && skipped < 6 {
                 let u = &self.toks[j];
                 if !u.word {
-                    if u.ch == '.' && j + 1 < n && j > 0 && self.toks[j - 1].e - self.toks[j - 1].s <= 3 {
+                    if u.ch == '.'
+                        && j + 1 < n
+                        && j > 0
+                        && self.toks[j - 1].e - self.toks[j - 1].s <= 3
+                    {
                         j += 1;
                         continue;
                     }
                     break;
                 }
-                if is_any(p, u, &["that", "to", "about", "of", "whether", "if", "why", "how", "what", "when"]) || in_set(p, u, &S_PREP) || in_set(p, u, &S_NOT_CLAIM) {
+                if is_any(
+                    p,
+                    u,
+                    &[
+                        "that", "to", "about", "of", "whether", "if", "why", "how", "what", "when",
+                    ],
+                ) || in_set(p, u, &S_PREP)
+                    || in_set(p, u, &S_NOT_CLAIM)
+                {
                     break;
                 }
-                if skipped > 0 && in_set(p, u, &S_DETS_PRON) && !is_any(p, &self.toks[j - 1], &["the", "a", "an", "his", "her", "their", "its", "our"]) {
+                if skipped > 0
+                    && in_set(p, u, &S_DETS_PRON)
+                    && !is_any(
+                        p,
+                        &self.toks[j - 1],
+                        &["the", "a", "an", "his", "her", "their", "its", "our"],
+                    )
+                {
                     break;
                 }
                 j += 1;
                 skipped += 1;
             }
-            if j < n && is_any(p, &self.toks[j], &["to", "for", "about", "off", "up", "out"]) && !matches!(cue_w.as_str(), "urged" | "urges") {
+            if j < n
+                && is_any(
+                    p,
+                    &self.toks[j],
+                    &["to", "for", "about", "off", "up", "out"],
+                )
+                && !matches!(cue_w.as_str(), "urged" | "urges")
+            {
                 return After::NotClaim;
             }
         }
@@ -1219,8 +1947,17 @@ impl SentCtx<'_, '_> {
                     return After::NotClaim;
                 }
                 // "insisted on calling": a complement, not an adverbial ("said on hearing" is fine).
-                let say = matches!(cue_w.as_str(), "said" | "says" | "say" | "told" | "tells" | "added" | "adds");
-                if !say && is_any(p, &u, &["on", "in"]) && self.toks.get(j + 1).is_some_and(|v| v.word && tt(p, v).ends_with("ing")) {
+                let say = matches!(
+                    cue_w.as_str(),
+                    "said" | "says" | "say" | "told" | "tells" | "added" | "adds"
+                );
+                if !say
+                    && is_any(p, &u, &["on", "in"])
+                    && self
+                        .toks
+                        .get(j + 1)
+                        .is_some_and(|v| v.word && tt(p, v).ends_with("ing"))
+                {
                     return After::NotClaim;
                 }
                 j = k;
@@ -1252,8 +1989,33 @@ impl SentCtx<'_, '_> {
         // "confirmed to reporters that", "said to him": an addressee, then the content.
         if is(p, u, "to") && !OBJECT_CUES.contains(&cue_w.as_str()) {
             if let Some(v) = self.toks.get(j + 1) {
-                if v.word && (capitalised(v) || is_any(p, v, &["the", "a", "an", "him", "her", "them", "us", "me", "reporters", "journalists", "his", "their", "its", "our"])) {
-                    return match self.toks[j + 1..].iter().position(|t| is(p, t, "that") || self.is_quote_open(t)) {
+                if v.word
+                    && (capitalised(v)
+                        || is_any(
+                            p,
+                            v,
+                            &[
+                                "the",
+                                "a",
+                                "an",
+                                "him",
+                                "her",
+                                "them",
+                                "us",
+                                "me",
+                                "reporters",
+                                "journalists",
+                                "his",
+                                "their",
+                                "its",
+                                "our",
+                            ],
+                        ))
+                {
+                    return match self.toks[j + 1..]
+                        .iter()
+                        .position(|t| is(p, t, "that") || self.is_quote_open(t))
+                    {
                         Some(k) => After::Content(self.toks[j + 1 + k].e),
                         None => After::End,
                     };
@@ -1262,7 +2024,11 @@ impl SentCtx<'_, '_> {
         }
         if in_set(p, u, &S_NOT_CLAIM) {
             // "warned of", "cautioned against" are still claims.
-            if matches!(cue_w.as_str(), "warned" | "warns" | "warn" | "cautioned" | "cautions") && is_any(p, u, &["against", "about"]) {
+            if matches!(
+                cue_w.as_str(),
+                "warned" | "warns" | "warn" | "cautioned" | "cautions"
+            ) && is_any(p, u, &["against", "about"])
+            {
                 return After::Content(u.s);
             }
             return After::NotClaim;
@@ -1285,7 +2051,13 @@ impl SentCtx<'_, '_> {
                 }
             } else if is_any(p, t, &["that", "as", "whereas"]) && !self.in_quote(t.s) {
                 return k;
-            } else if is_any(p, t, &["and", "but", "while", "although", "though", "so", "because", "or"]) {
+            } else if is_any(
+                p,
+                t,
+                &[
+                    "and", "but", "while", "although", "though", "so", "because", "or",
+                ],
+            ) {
                 // A conjunction after a comma starts a clause; a bare one only coordinates
                 // verbs ("He calls … and says").
                 let comma_before = k >= 2 && !self.toks[k - 2].word && self.toks[k - 2].ch == ',';
@@ -1329,7 +2101,10 @@ impl SentCtx<'_, '_> {
     /// An adverbial comma segment ("In Brussels", "Speaking to reporters", "On Thursday").
     fn adverbial(&self, a: usize, e: usize) -> bool {
         let p = self.p();
-        let Some(t) = self.toks[a..e].iter().find(|t| t.word && !is_any(p, t, &["and", "but", "so", "yet", "or"])) else {
+        let Some(t) = self.toks[a..e]
+            .iter()
+            .find(|t| t.word && !is_any(p, t, &["and", "but", "so", "yet", "or"]))
+        else {
             return true;
         };
         let w = tt(p, t);
@@ -1357,14 +2132,26 @@ impl SentCtx<'_, '_> {
 /// Link each quotation to its speaker's attribution.
 fn link_quotes(doc: &Document<'_>, qinfos: &[QuoteInfo], atts: &[Attribution]) -> Vec<Quote> {
     let mut out: Vec<Quote> = Vec::with_capacity(qinfos.len());
-    let by_sentence = |si: usize| atts.iter().enumerate().filter(move |(_, a)| a.sentence == si);
-    let identified = |a: &Attribution| matches!(a.kind, SourceKind::NamedPerson | SourceKind::Institution | SourceKind::Anonymous);
+    let by_sentence = |si: usize| {
+        atts.iter()
+            .enumerate()
+            .filter(move |(_, a)| a.sentence == si)
+    };
+    let identified = |a: &Attribution| {
+        matches!(
+            a.kind,
+            SourceKind::NamedPerson | SourceKind::Institution | SourceKind::Anonymous
+        )
+    };
     for q in qinfos {
         let si = doc.sentence_at(q.span.start);
         let mut link = None;
         if let Some(si) = si {
             // The sentences the quotation spans: the cue nearest to it.
-            let ei = doc.sentence_at(q.span.end.saturating_sub(1)).unwrap_or(si).max(si);
+            let ei = doc
+                .sentence_at(q.span.end.saturating_sub(1))
+                .unwrap_or(si)
+                .max(si);
             link = atts
                 .iter()
                 .enumerate()
@@ -1384,26 +2171,40 @@ fn link_quotes(doc: &Document<'_>, qinfos: &[QuoteInfo], atts: &[Attribution]) -
                 let prev_text = doc.prose.get(prev.span.clone()).unwrap_or("").trim_end();
                 let lead_in = prev_text.ends_with(':') || q.block_quote;
                 if lead_in {
-                    link = by_sentence(si - 1).last().map(|(i, _)| i);
+                    link = by_sentence(si - 1).next_back().map(|(i, _)| i);
                 } else if !first_in_block {
-                    link = by_sentence(si - 1).filter(|(_, a)| identified(a)).last().map(|(i, _)| i);
+                    link = by_sentence(si - 1)
+                        .rfind(|(_, a)| identified(a))
+                        .map(|(i, _)| i);
                 }
             }
             if link.is_none() {
                 if let Some(next) = doc.sentences.get(ei + 1) {
                     if next.block == doc.sentences[ei].block && !q.block_quote {
-                        link = by_sentence(ei + 1).filter(|(_, a)| identified(a)).map(|(i, _)| i).next();
+                        link = by_sentence(ei + 1)
+                            .filter(|(_, a)| identified(a))
+                            .map(|(i, _)| i)
+                            .next();
                     }
                 }
             }
         }
-        out.push(Quote { span: q.span.clone(), words: q.words, attribution: link });
+        out.push(Quote {
+            span: q.span.clone(),
+            words: q.words,
+            attribution: link,
+        });
     }
     // Multi-paragraph quotations share their speaker.
     for i in 0..qinfos.len() {
         if out[i].attribution.is_none() {
             let chain = qinfos[i].chain;
-            if let Some(a) = qinfos.iter().zip(out.iter()).find(|(qi, o)| qi.chain == chain && o.attribution.is_some()).and_then(|(_, o)| o.attribution) {
+            if let Some(a) = qinfos
+                .iter()
+                .zip(out.iter())
+                .find(|(qi, o)| qi.chain == chain && o.attribution.is_some())
+                .and_then(|(_, o)| o.attribution)
+            {
                 out[i].attribution = Some(a);
             }
         }

@@ -115,7 +115,10 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
         // Single quotes outside double quotes.
         for (s, e) in single_pairs(text) {
             let span = base + s..base + e;
-            if doubles.iter().any(|d| d.start <= span.start && span.end <= d.end) {
+            if doubles
+                .iter()
+                .any(|d| d.start <= span.start && span.end <= d.end)
+            {
                 continue;
             }
             chain += 1;
@@ -170,7 +173,9 @@ fn single_pairs(text: &str) -> Vec<(usize, usize)> {
             i += 1;
             continue;
         }
-        let Some(c) = text[i..].chars().next() else { break };
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let clen = c.len_utf8();
         if !matches!(c, '‘' | '\'' | '’') {
             i += clen;
@@ -178,7 +183,8 @@ fn single_pairs(text: &str) -> Vec<(usize, usize)> {
         }
         let prev = text[..i].chars().next_back();
         let next = text[i + clen..].chars().next();
-        let left_ok = prev.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '"' | '“'));
+        let left_ok = prev
+            .is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '"' | '“'));
         let right_word = next.is_some_and(|n| n.is_alphanumeric());
         let right_end = next.is_none_or(|n| !n.is_alphanumeric());
         let prev_ok = prev.is_some_and(|p| !p.is_whitespace());
@@ -210,7 +216,10 @@ mod tests {
 
     fn quotes(t: &str) -> Vec<String> {
         let d = Document::parse(t, None);
-        find_quotes(&d).iter().map(|q| t[q.span.clone()].to_string()).collect()
+        find_quotes(&d)
+            .iter()
+            .map(|q| t[q.span.clone()].to_string())
+            .collect()
     }
 
     #[test]
@@ -236,6 +245,9 @@ mod tests {
 
     #[test]
     fn stray_opener_is_dropped() {
-        assert_eq!(quotes("He said “nothing.\n\nThen he left."), Vec::<String>::new());
+        assert_eq!(
+            quotes("He said “nothing.\n\nThen he left."),
+            Vec::<String>::new()
+        );
     }
 }

@@ -4,7 +4,9 @@ use crate::analysis::testutil::ctx;
 fn atts(t: &str) -> Vec<(String, SourceKind, String)> {
     let d = Document::parse(t, None);
     let (a, _) = find_attributions(&d, &[], &ctx());
-    a.iter().map(|a| (a.source_text.clone(), a.kind, t[a.cue.clone()].to_string())).collect()
+    a.iter()
+        .map(|a| (a.source_text.clone(), a.kind, t[a.cue.clone()].to_string()))
+        .collect()
 }
 
 fn one(t: &str) -> (String, SourceKind, String) {
@@ -17,11 +19,26 @@ use SourceKind::*;
 
 #[test]
 fn active_forms() {
-    assert_eq!(one("Ryabkov said the talks were useful."), ("Ryabkov".into(), Institution, "said".into()));
-    assert_eq!(one("Finance Minister Lena Holm said the levy would expire.").0, "Lena Holm");
-    assert_eq!(one("Analysts say the real test will come in the summer.").1, Vague);
-    assert_eq!(one("Sources indicate the Russian side arrived with a proposal.").1, Vague);
-    assert_eq!(one("Critics argue the whole exercise is a stalling tactic.").1, Vague);
+    assert_eq!(
+        one("Ryabkov said the talks were useful."),
+        ("Ryabkov".into(), Institution, "said".into())
+    );
+    assert_eq!(
+        one("Finance Minister Lena Holm said the levy would expire.").0,
+        "Lena Holm"
+    );
+    assert_eq!(
+        one("Analysts say the real test will come in the summer.").1,
+        Vague
+    );
+    assert_eq!(
+        one("Sources indicate the Russian side arrived with a proposal.").1,
+        Vague
+    );
+    assert_eq!(
+        one("Critics argue the whole exercise is a stalling tactic.").1,
+        Vague
+    );
     assert_eq!(one("Many believe it is Europe that will pay.").1, Vague);
     assert_eq!(one("French officials said the plan was dead.").1, Anonymous);
     assert_eq!(one("In Brussels, NATO Secretary General Mark Rutte called the outcome \"a modest but necessary start\".").0, "Mark Rutte");
@@ -35,18 +52,30 @@ fn active_forms() {
     );
     let a = one("A Western diplomat who spoke on condition of anonymity because he was not authorized to discuss private consultations said several governments had asked for an account.");
     assert_eq!((a.0.as_str(), a.1), ("A Western diplomat", Anonymous));
-    assert_eq!(one("In Washington, the White House said the president had been briefed.").1, Institution);
+    assert_eq!(
+        one("In Washington, the White House said the president had been briefed.").1,
+        Institution
+    );
 }
 
 #[test]
 fn trailing_and_parenthetical() {
     let a = one("The two sides agreed to set up working groups, the first concrete step in years, officials from both sides said after talks in Geneva.");
-    assert_eq!((a.0.as_str(), a.1), ("officials from both sides", Anonymous));
-    assert_eq!(one("The alliance, he added, would not accept any arrangement.").2, "added");
+    assert_eq!(
+        (a.0.as_str(), a.1),
+        ("officials from both sides", Anonymous)
+    );
+    assert_eq!(
+        one("The alliance, he added, would not accept any arrangement.").2,
+        "added"
+    );
     let a = one("\"We came here to test whether there is a basis,\" Ellison told reporters after the meeting.");
     assert_eq!(a.0, "Ellison");
     let a = one("Wind supplied 58 percent of Denmark's electricity last year, grid operator Energinet said.");
-    assert_eq!((a.0.as_str(), a.1), ("grid operator Energinet", Institution));
+    assert_eq!(
+        (a.0.as_str(), a.1),
+        ("grid operator Energinet", Institution)
+    );
 }
 
 #[test]
@@ -63,13 +92,19 @@ fn inverted_forms() {
 #[test]
 fn passive_forms() {
     let a = one("The plan was called “premature” by Finance Minister Lena Holm.");
-    assert_eq!((a.0.as_str(), a.1, a.2.as_str()), ("Lena Holm", NamedPerson, "was called"));
+    assert_eq!(
+        (a.0.as_str(), a.1, a.2.as_str()),
+        ("Lena Holm", NamedPerson, "was called")
+    );
     let a = one("The summit is widely seen as the start of a reset.");
     assert_eq!((a.1, a.2.as_str()), (Agentless, "is widely seen as"));
     let a = one("It is believed that President Putin signed off on the position.");
     assert_eq!((a.1, a.2.as_str()), (Agentless, "It is believed"));
     let a = one("The idea has been interpreted in Washington as a quiet challenge.");
-    assert_eq!((a.1, a.2.as_str()), (Agentless, "has been interpreted in Washington as"));
+    assert_eq!(
+        (a.1, a.2.as_str()),
+        (Agentless, "has been interpreted in Washington as")
+    );
     let a = one("Senior aides are said to be frustrated with the White House.");
     assert_eq!(a.1, Agentless);
     let a = one("The move has been interpreted by some as a signal.");
@@ -83,15 +118,27 @@ fn passive_forms() {
 #[test]
 fn colon_according_put_it() {
     let a = one("Mr. Ryabkov was blunt: “Nobody should expect a new treaty this year.”");
-    assert_eq!((a.0.as_str(), a.1, a.2.as_str()), ("Ryabkov", NamedPerson, ":"));
+    assert_eq!(
+        (a.0.as_str(), a.1, a.2.as_str()),
+        ("Ryabkov", NamedPerson, ":")
+    );
     let a = one("Prices rose 3.1% in the second half of 2025, according to Eurostat.");
-    assert_eq!((a.0.as_str(), a.1, a.2.as_str()), ("Eurostat", Institution, "according to"));
+    assert_eq!(
+        (a.0.as_str(), a.1, a.2.as_str()),
+        ("Eurostat", Institution, "according to")
+    );
     let a = one("According to some accounts, the U.S. delegation asked for a recess.");
     assert_eq!(a.1, Vague);
     let a = one("Inside the room, according to a person familiar with the talks, much of the time went on procedure.");
-    assert_eq!((a.0.as_str(), a.1), ("a person familiar with the talks", Anonymous));
+    assert_eq!(
+        (a.0.as_str(), a.1),
+        ("a person familiar with the talks", Anonymous)
+    );
     let a = one("Until then, as one European official put it, “everybody is guessing.”");
-    assert_eq!((a.0.as_str(), a.1, a.2.as_str()), ("one European official", Anonymous, "put it"));
+    assert_eq!(
+        (a.0.as_str(), a.1, a.2.as_str()),
+        ("one European official", Anonymous, "put it")
+    );
 }
 
 #[test]
@@ -137,7 +184,10 @@ fn not_attributions() {
         "The talks, as Swiss officials insisted on calling them, ended early.",
         "“Nobody in this building thinks the levy survives,” is a line we heard.",
     ] {
-        let v: Vec<_> = atts(t).into_iter().filter(|a| matches!(a.1, Vague | Anonymous | Agentless)).collect();
+        let v: Vec<_> = atts(t)
+            .into_iter()
+            .filter(|a| matches!(a.1, Vague | Anonymous | Agentless))
+            .collect();
         assert!(v.is_empty(), "{t}: {v:?}");
     }
 }
@@ -164,7 +214,21 @@ fn multi_sentence_and_multi_paragraph_quotes() {
 
 #[test]
 fn never_panics() {
-    for t in ["", "said", "according to", "as put it", ":", "“", "was seen by", "He said", "It is believed", "by", "\"\"", "said,", "— said X —"] {
+    for t in [
+        "",
+        "said",
+        "according to",
+        "as put it",
+        ":",
+        "“",
+        "was seen by",
+        "He said",
+        "It is believed",
+        "by",
+        "\"\"",
+        "said,",
+        "— said X —",
+    ] {
         let d = Document::parse(t, None);
         let _ = find_attributions(&d, &[], &ctx());
     }

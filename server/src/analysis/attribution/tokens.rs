@@ -19,7 +19,11 @@ impl std::hash::Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for b in bytes {
             h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
         }
@@ -89,7 +93,10 @@ pub fn tokenize(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Tok>) {
         if b < 0x80 {
             (b as char, 1)
         } else {
-            slice[i..].chars().next().map_or((' ', 1), |c| (c, c.len_utf8()))
+            slice[i..]
+                .chars()
+                .next()
+                .map_or((' ', 1), |c| (c, c.len_utf8()))
         }
     };
     let mut i = 0;
@@ -108,15 +115,30 @@ pub fn tokenize(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Tok>) {
             continue;
         }
         if let Some((s, f)) = cur.take() {
-            out.push(Tok { s: base + s, e: base + i, word: true, ch: f });
+            out.push(Tok {
+                s: base + s,
+                e: base + i,
+                word: true,
+                ch: f,
+            });
         }
         if !c.is_whitespace() {
-            out.push(Tok { s: base + i, e: base + i + len, word: false, ch: c });
+            out.push(Tok {
+                s: base + i,
+                e: base + i + len,
+                word: false,
+                ch: c,
+            });
         }
         i += len;
     }
     if let Some((s, f)) = cur {
-        out.push(Tok { s: base + s, e: base + n, word: true, ch: f });
+        out.push(Tok {
+            s: base + s,
+            e: base + n,
+            word: true,
+            ch: f,
+        });
     }
 }
 
@@ -173,7 +195,25 @@ mod tests {
         let mut v = Vec::new();
         tokenize(t, 0..t.len(), &mut v);
         let s: Vec<&str> = v.iter().map(|x| tt(t, x)).collect();
-        assert_eq!(s, vec!["Mr", ".", "Ryabkov's", "U.S", ".", "counterpart", "said", ":", "“", "won't", "”", "—", "3.5", "%"]);
+        assert_eq!(
+            s,
+            vec![
+                "Mr",
+                ".",
+                "Ryabkov's",
+                "U.S",
+                ".",
+                "counterpart",
+                "said",
+                ":",
+                "“",
+                "won't",
+                "”",
+                "—",
+                "3.5",
+                "%"
+            ]
+        );
         assert_eq!(strip_possessive("Ryabkov's"), ("Ryabkov", true));
         assert_eq!(strip_possessive("delegations’"), ("delegations", true));
     }

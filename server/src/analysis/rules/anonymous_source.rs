@@ -12,7 +12,16 @@ use super::fixes::{disable_line, finding, name_source, shorten};
 pub const CODE: &str = "anonymous-source";
 
 /// Group roles that are unnamed sources only with an affiliation.
-const ROLE_PLURALS: &[&str] = &["ministers", "members", "employees", "lawmakers", "negotiators", "staffers", "legislators", "mps"];
+const ROLE_PLURALS: &[&str] = &[
+    "ministers",
+    "members",
+    "employees",
+    "lawmakers",
+    "negotiators",
+    "staffers",
+    "legislators",
+    "mps",
+];
 
 /// Whether `text` contains an untagged entry of lexicon `name` as its head: the last word, or
 /// followed by a modifier ("officials from both sides", "a person familiar with the talks").
@@ -21,10 +30,34 @@ pub fn lexicon_hit(lex: &Lexicons, name: &str, text: &str) -> bool {
     l.find_words(text).iter().any(|(r, i)| {
         l.entries().get(*i).is_some_and(|e| !e.contains('\t')) && {
             let rest = text[r.end..].trim_start();
-            let next = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_ascii_lowercase();
+            let next = rest
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
             rest.is_empty()
                 || e_is_phrase(l.entries()[*i].as_str())
-                || matches!(next.as_str(), "from" | "at" | "in" | "of" | "close" | "closest" | "familiar" | "with" | "on" | "to" | "for" | "and" | "who" | "inside" | "within" | "involved" | "briefed" | "knowledgeable")
+                || matches!(
+                    next.as_str(),
+                    "from"
+                        | "at"
+                        | "in"
+                        | "of"
+                        | "close"
+                        | "closest"
+                        | "familiar"
+                        | "with"
+                        | "on"
+                        | "to"
+                        | "for"
+                        | "and"
+                        | "who"
+                        | "inside"
+                        | "within"
+                        | "involved"
+                        | "briefed"
+                        | "knowledgeable"
+                )
         }
     })
 }
@@ -36,11 +69,15 @@ fn e_is_phrase(e: &str) -> bool {
 /// Whether `text` gives a reason for anonymity (entries tagged `reason`).
 pub fn gives_reason(lex: &Lexicons, text: &str) -> bool {
     let l = lex.get("anonymous-sources");
-    l.find_words(text).iter().any(|(_, i)| l.entries().get(*i).is_some_and(|e| e.ends_with("\treason")))
+    l.find_words(text)
+        .iter()
+        .any(|(_, i)| l.entries().get(*i).is_some_and(|e| e.ends_with("\treason")))
 }
 
 fn head_words(s: &str) -> impl Iterator<Item = String> + '_ {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -54,7 +91,10 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
         if !(lexicon_hit(lex, "anonymous-sources", src) || lexicon_hit(lex, "vague-sources", src)) {
             continue;
         }
-        if matches!(doc.sentence_kind(a.sentence), BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef) {
+        if matches!(
+            doc.sentence_kind(a.sentence),
+            BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef
+        ) {
             continue;
         }
         if src.contains(" whom") || src.contains(" which") {
@@ -62,7 +102,12 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
         }
         // Bare plural roles ("ministers deny", "members said") only with an affiliation.
         let words: Vec<&str> = src.split_whitespace().collect();
-        if let Some(k) = words.iter().position(|w| ROLE_PLURALS.contains(&w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()))) {
+        if let Some(k) = words.iter().position(|w| {
+            ROLE_PLURALS.contains(
+                &w.to_lowercase()
+                    .trim_matches(|c: char| !c.is_alphanumeric()),
+            )
+        }) {
             if !affiliated(&words[..k]) && words.len() <= k + 1 {
                 continue;
             }
@@ -77,7 +122,11 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
                 continue;
             }
         }
-        let sentence = doc.sentences.get(a.sentence).map(|s| doc.prose_of(&s.span)).unwrap_or("");
+        let sentence = doc
+            .sentences
+            .get(a.sentence)
+            .map(|s| doc.prose_of(&s.span))
+            .unwrap_or("");
         if gives_reason(lex, sentence) {
             continue;
         }
@@ -85,9 +134,14 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
         let mut f = finding(
             CODE,
             a.source.clone(),
-            format!("'{phrase}': unnamed source; name them, or say why they were granted anonymity"),
+            format!(
+                "'{phrase}': unnamed source; name them, or say why they were granted anonymity"
+            ),
         );
-        f.fixes = vec![name_source(a.source.clone(), "named source"), disable_line(doc, CODE, a.source.start)];
+        f.fixes = vec![
+            name_source(a.source.clone(), "named source"),
+            disable_line(doc, CODE, a.source.start),
+        ];
         out.push(f);
     }
 }
@@ -98,15 +152,34 @@ mod tests {
     use crate::analysis::testutil::ctx;
 
     fn flags(t: &str) -> Vec<String> {
-        analyze(t, &ctx()).findings.into_iter().filter(|f| f.code == super::CODE).map(|f| t[f.span].to_string()).collect()
+        analyze(t, &ctx())
+            .findings
+            .into_iter()
+            .filter(|f| f.code == super::CODE)
+            .map(|f| t[f.span].to_string())
+            .collect()
     }
 
     #[test]
     fn fires_on_unnamed_officials() {
-        assert_eq!(flags("French officials said the plan was dead."), vec!["French officials"]);
-        assert_eq!(flags("Inside the room, according to a person familiar with the talks, little happened."), vec!["a person familiar with the talks"]);
-        assert_eq!(flags("“This is the beginning,” one insider said."), vec!["one insider"]);
-        assert_eq!(flags("Two Western diplomats said the mood was grim."), vec!["Two Western diplomats"]);
+        assert_eq!(
+            flags("French officials said the plan was dead."),
+            vec!["French officials"]
+        );
+        assert_eq!(
+            flags(
+                "Inside the room, according to a person familiar with the talks, little happened."
+            ),
+            vec!["a person familiar with the talks"]
+        );
+        assert_eq!(
+            flags("“This is the beginning,” one insider said."),
+            vec!["one insider"]
+        );
+        assert_eq!(
+            flags("Two Western diplomats said the mood was grim."),
+            vec!["Two Western diplomats"]
+        );
     }
 
     #[test]
@@ -121,6 +194,9 @@ mod tests {
             assert!(flags(t).is_empty(), "{t}: {:?}", flags(t));
         }
         // A repeat is quiet, the first mention is not.
-        assert_eq!(flags("A senior official said no. The official said it twice."), vec!["A senior official"]);
+        assert_eq!(
+            flags("A senior official said no. The official said it twice."),
+            vec!["A senior official"]
+        );
     }
 }

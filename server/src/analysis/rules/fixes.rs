@@ -31,14 +31,26 @@ fn newline(text: &str) -> &'static str {
 pub fn name_source(span: Span, placeholder: &str) -> Fix {
     Fix {
         title: "Name the source".into(),
-        edits: vec![Edit { span, new_text: format!("${{1:{}}}", snippet_escape(placeholder)), snippet: true }],
+        edits: vec![Edit {
+            span,
+            new_text: format!("${{1:{}}}", snippet_escape(placeholder)),
+            snippet: true,
+        }],
         preferred: true,
     }
 }
 
 /// Insert a snippet at `at` under the title "Name the source".
 pub fn name_source_insert(at: usize, snippet: String) -> Fix {
-    Fix { title: "Name the source".into(), edits: vec![Edit { span: at..at, new_text: snippet, snippet: true }], preferred: true }
+    Fix {
+        title: "Name the source".into(),
+        edits: vec![Edit {
+            span: at..at,
+            new_text: snippet,
+            snippet: true,
+        }],
+        preferred: true,
+    }
 }
 
 /// The next free numeric footnote id (one more than the largest numeric id in use).
@@ -51,7 +63,12 @@ pub fn next_footnote_id(doc: &Document<'_>) -> String {
         .max()
         .unwrap_or(0);
     let mut n = max.saturating_add(1);
-    while doc.footnote_refs.iter().chain(doc.footnote_defs.iter()).any(|f| f.id == n.to_string()) {
+    while doc
+        .footnote_refs
+        .iter()
+        .chain(doc.footnote_defs.iter())
+        .any(|f| f.id == n.to_string())
+    {
         n = n.saturating_add(1);
     }
     n.to_string()
@@ -62,10 +79,14 @@ pub fn next_footnote_id(doc: &Document<'_>) -> String {
 pub fn definition_edit(doc: &Document<'_>, id: &str) -> Edit {
     let text = doc.text;
     let nl = newline(text);
-    let last_is_def = doc.blocks.last().is_some_and(|b| b.kind == BlockKind::FootnoteDef);
+    let last_is_def = doc
+        .blocks
+        .last()
+        .is_some_and(|b| b.kind == BlockKind::FootnoteDef);
     let trimmed_len = text.trim_end_matches([' ', '\t']).len();
     let ends_nl = text[..trimmed_len].ends_with('\n');
-    let ends_blank = text[..trimmed_len].ends_with("\n\n") || text[..trimmed_len].ends_with("\r\n\r\n");
+    let ends_blank =
+        text[..trimmed_len].ends_with("\n\n") || text[..trimmed_len].ends_with("\r\n\r\n");
     let prefix = if text.trim().is_empty() {
         ""
     } else if last_is_def {
@@ -98,7 +119,11 @@ pub fn add_footnote(doc: &Document<'_>, sentence_end: usize) -> Fix {
     Fix {
         title: "Add a footnote source".into(),
         edits: vec![
-            Edit { span: at..at, new_text: format!("[^{id}]"), snippet: false },
+            Edit {
+                span: at..at,
+                new_text: format!("[^{id}]"),
+                snippet: false,
+            },
             definition_edit(doc, &id),
         ],
         preferred: false,
@@ -113,7 +138,11 @@ pub fn disable_line(doc: &Document<'_>, code: &str, at: usize) -> Fix {
     let at = at.min(text.len());
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    let content_end = if line_end > line_start && text.as_bytes()[line_end - 1] == b'\r' { line_end - 1 } else { line_end };
+    let content_end = if line_end > line_start && text.as_bytes()[line_end - 1] == b'\r' {
+        line_end - 1
+    } else {
+        line_end
+    };
     let prev_blank = line_start == 0 || line_start <= doc.body_start || {
         let before = &text[..line_start - 1];
         let prev_line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -121,17 +150,36 @@ pub fn disable_line(doc: &Document<'_>, code: &str, at: usize) -> Fix {
     };
     let nl = newline(text);
     let edit = if prev_blank {
-        Edit { span: line_start..line_start, new_text: format!("<!-- byline-disable-next-line {code} -->{nl}"), snippet: false }
+        Edit {
+            span: line_start..line_start,
+            new_text: format!("<!-- byline-disable-next-line {code} -->{nl}"),
+            snippet: false,
+        }
     } else {
-        Edit { span: content_end..content_end, new_text: format!(" <!-- byline-disable-line {code} -->"), snippet: false }
+        Edit {
+            span: content_end..content_end,
+            new_text: format!(" <!-- byline-disable-line {code} -->"),
+            snippet: false,
+        }
     };
-    Fix { title: format!("Disable {code} for this line"), edits: vec![edit], preferred: false }
+    Fix {
+        title: format!("Disable {code} for this line"),
+        edits: vec![edit],
+        preferred: false,
+    }
 }
 
 /// A finding with the default severity of `code` (finalize applies configured levels).
 pub fn finding(code: &'static str, span: Span, message: String) -> Finding {
     let severity: Severity = default_severity(code);
-    Finding { code, severity, span, message, related: Vec::new(), fixes: Vec::new() }
+    Finding {
+        code,
+        severity,
+        span,
+        message,
+        related: Vec::new(),
+        fixes: Vec::new(),
+    }
 }
 
 /// Shorten a phrase for a message (whitespace collapsed, at most `max` chars + "…").
@@ -199,10 +247,16 @@ mod tests {
         assert_eq!(apply(t, &f), "Prices rose 5 percent.[^1]\n\nWages fell 2 percent.[^2]\n\n[^1]: Eurostat.\n[^2]: ${1:source}\n");
         let t = "Wages fell 2 percent.";
         let d = Document::parse(t, None);
-        assert_eq!(apply(t, &add_footnote(&d, t.len())), "Wages fell 2 percent.[^1]\n\n[^1]: ${1:source}\n");
+        assert_eq!(
+            apply(t, &add_footnote(&d, t.len())),
+            "Wages fell 2 percent.[^1]\n\n[^1]: ${1:source}\n"
+        );
         let t = "Wages fell 2 percent.\r\n";
         let d = Document::parse(t, None);
-        assert_eq!(apply(t, &add_footnote(&d, 21)), "Wages fell 2 percent.[^1]\r\n\r\n[^1]: ${1:source}\r\n");
+        assert_eq!(
+            apply(t, &add_footnote(&d, 21)),
+            "Wages fell 2 percent.[^1]\r\n\r\n[^1]: ${1:source}\r\n"
+        );
     }
 
     #[test]
@@ -217,7 +271,11 @@ mod tests {
         for at in [t.find("Analysts").unwrap(), t.find("Sources").unwrap()] {
             let fixed = apply(t, &disable_line(&d, "vague-attribution", at));
             let d2 = Document::parse(&fixed, None);
-            let off = if at == t.find("Analysts").unwrap() { fixed.find("Analysts").unwrap() } else { fixed.find("Sources").unwrap() };
+            let off = if at == t.find("Analysts").unwrap() {
+                fixed.find("Analysts").unwrap()
+            } else {
+                fixed.find("Sources").unwrap()
+            };
             let f = finding("vague-attribution", off..off + 3, String::new());
             assert!(super::super::is_suppressed(&d2, &f));
         }

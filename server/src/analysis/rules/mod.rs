@@ -4,6 +4,8 @@
 //! Rule codes are stable, kebab-case, and documented in the README (one section each, with a
 //! bad and a good example); `DOCS_BASE` + `#code` is every finding's `codeDescription.href`.
 
+pub mod people_rules;
+
 use std::collections::BTreeMap;
 
 pub mod anonymous_source;
@@ -102,7 +104,13 @@ pub fn run_all(
     if on(unsourced_statistic::CODE) {
         unsourced_statistic::check(doc, attributions, quotes, ctx, &mut out);
     }
-    footnotes::check(doc, on(footnotes::UNDEFINED), on(footnotes::UNUSED), &mut out);
+    footnotes::check(
+        doc,
+        on(footnotes::UNDEFINED),
+        on(footnotes::UNUSED),
+        &mut out,
+    );
+    people_rules::run(doc, people, ctx, &mut out);
     out
 }
 
@@ -115,7 +123,9 @@ pub fn finalize(doc: &Document<'_>, findings: &mut Vec<Finding>, settings: &Rule
         }
         None => false,
     });
-    findings.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
+    });
     findings.dedup_by(|a, b| a.span == b.span && a.code == b.code);
 }
 
@@ -195,8 +205,12 @@ mod tests {
         let doc = Document::parse("x", None);
         let mut s = RuleSettings::default();
         s.levels.insert("weasel-word".into(), RuleLevel::Off);
-        s.levels.insert("vague-attribution".into(), RuleLevel::On(Severity::Error));
-        let mut fs = vec![finding("weasel-word", 0..1), finding("vague-attribution", 0..1)];
+        s.levels
+            .insert("vague-attribution".into(), RuleLevel::On(Severity::Error));
+        let mut fs = vec![
+            finding("weasel-word", 0..1),
+            finding("vague-attribution", 0..1),
+        ];
         finalize(&doc, &mut fs, &s);
         assert_eq!(fs.len(), 1);
         assert_eq!(fs[0].severity, Severity::Error);

@@ -11,24 +11,38 @@ use regex::Regex;
 
 use super::super::document::{BlockKind, Document};
 use super::super::{Attribution, Context, Finding, Quote};
-use super::fixes::{add_footnote, before_final_stop, disable_line, finding, name_source_insert, shorten};
+use super::fixes::{
+    add_footnote, before_final_stop, disable_line, finding, name_source_insert, shorten,
+};
 
 pub const CODE: &str = "unsourced-statistic";
 
-const NUM: &str = r"(?:\d{1,3}(?:,[ \u{a0}]?\d{3}|\u{a0}\d{3})+(?:\.[ ]?\d+)?|\d+(?:\.[ ]?\d+)?|\.[ ]?\d+)";
+const NUM: &str =
+    r"(?:\d{1,3}(?:,[ \u{a0}]?\d{3}|\u{a0}\d{3})+(?:\.[ ]?\d+)?|\d+(?:\.[ ]?\d+)?|\.[ ]?\d+)";
 const WORDNUM: &str = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred)";
 const CURRENCY_WORDS: &str = r"(?:euros?|dollars?|pounds sterling|yen|yuan|renminbi|roubles?|rubles?|crowns?|kroner|krone|kronor|francs?|rupees?|pesos?|reais|rand|lira|liras|zloty|won|shekels?|dirhams?|riyals?)";
 const QUALIFIER: &str = r"(?:(?:roughly|about|nearly|almost|around|some|approximately|more than|less than|fewer than|over|under|just over|just under|up to|at least|at most|as much as|as many as|an estimated)[ \u{a0}]+)?";
 
 static STAT: LazyLock<Regex> = LazyLock::new(|| {
-    let pct = format!(r"(?:{NUM}|{WORDNUM})(?:[ \u{{a0}}-]?%|[ \u{{a0}}-](?:percent|per[ \u{{a0}}]cent|percentage[ \u{{a0}}]points?|pct)(?-u:\b))");
-    let cur_pre = format!(r"(?:US\$|C\$|A\$|HK\$|[$€£¥₹₽₩]|(?-u:\b)(?:USD|EUR|GBP|DKK|SEK|NOK|CHF|JPY|CNY|RUB|INR)(?-u:\b))[ \u{{a0}}]?{NUM}(?:[ \u{{a0}}]?(?:million|billion|trillion|bn|mn|m|k)(?-u:\b))?");
-    let mag = format!(r"(?-u:\b){NUM}[ \u{{a0}}](?:million|billion|trillion)(?-u:\b)(?:[ \u{{a0}}](?:Danish |Swedish |Norwegian |Swiss |US |U\.S\. )?(?:{CURRENCY_WORDS}|pounds)(?-u:\b))?");
-    let cur_post = format!(r"(?-u:\b){NUM}[ \u{{a0}}](?:Danish |Swedish |Norwegian |Swiss |US |U\.S\. )?{CURRENCY_WORDS}(?-u:\b)");
+    let pct = format!(
+        r"(?:{NUM}|{WORDNUM})(?:[ \u{{a0}}-]?%|[ \u{{a0}}-](?:percent|per[ \u{{a0}}]cent|percentage[ \u{{a0}}]points?|pct)(?-u:\b))"
+    );
+    let cur_pre = format!(
+        r"(?:US\$|C\$|A\$|HK\$|[$€£¥₹₽₩]|(?-u:\b)(?:USD|EUR|GBP|DKK|SEK|NOK|CHF|JPY|CNY|RUB|INR)(?-u:\b))[ \u{{a0}}]?{NUM}(?:[ \u{{a0}}]?(?:million|billion|trillion|bn|mn|m|k)(?-u:\b))?"
+    );
+    let mag = format!(
+        r"(?-u:\b){NUM}[ \u{{a0}}](?:million|billion|trillion)(?-u:\b)(?:[ \u{{a0}}](?:Danish |Swedish |Norwegian |Swiss |US |U\.S\. )?(?:{CURRENCY_WORDS}|pounds)(?-u:\b))?"
+    );
+    let cur_post = format!(
+        r"(?-u:\b){NUM}[ \u{{a0}}](?:Danish |Swedish |Norwegian |Swiss |US |U\.S\. )?{CURRENCY_WORDS}(?-u:\b)"
+    );
     let frac = r"(?-u:\b)(?:rose|risen|rises|rising|fell|fallen|falls|falling|grew|grown|grows|growing|dropped|drops|increased|increases|decreased|decreases|climbed|climbs|jumped|jumps|declined|declines|surged|surges|plunged|plunges|soared|soars|shrank|shrunk|slid|slumped|cut|raised|lowered|up|down)[ \u{a0}]+(?:by[ \u{a0}]+)?(?:roughly |about |nearly |almost |more than |less than |around |some |over |just over |just under )?(?:a quarter|a third|a fifth|a tenth|half|two-thirds|three-quarters|a half)(?-u:\b)".to_string();
     let mult = r"(?-u:\b)(?:doubled|tripled|trebled|quadrupled|halved)(?-u:\b)|(?-u:\b)(?:\d+|two|three|four|five|ten)-?fold(?-u:\b)".to_string();
-    let ratio = format!(r"(?-u:\b)(?:one|two|three|four|\d+)[ \u{{a0}}](?:in|out of)[ \u{{a0}}](?:every[ \u{{a0}}])?(?:two|three|four|five|six|seven|eight|nine|ten|\d+)(?-u:\b)(?:[ \u{{a0}}](?:people|adults|children|voters|households|residents|workers|companies|firms|patients|respondents|americans|britons|europeans|danes|[a-z]+s)(?-u:\b))");
-    Regex::new(&format!(r"(?i:{QUALIFIER})(?:{pct}|{cur_pre}|{mag}|{cur_post}|(?i:{frac})|(?i:{mult})|(?i:{ratio}))")).unwrap()
+    let ratio = r"(?-u:\b)(?:one|two|three|four|\d+)[ \u{a0}](?:in|out of)[ \u{a0}](?:every[ \u{a0}])?(?:two|three|four|five|six|seven|eight|nine|ten|\d+)(?-u:\b)(?:[ \u{a0}](?:people|adults|children|voters|households|residents|workers|companies|firms|patients|respondents|americans|britons|europeans|danes|[a-z]+s)(?-u:\b))".to_string();
+    Regex::new(&format!(
+        r"(?i:{QUALIFIER})(?:{pct}|{cur_pre}|{mag}|{cur_post}|(?i:{frac})|(?i:{mult})|(?i:{ratio}))"
+    ))
+    .unwrap()
 });
 
 /// "(Reuters)", "(AP)", "(Source: Eurostat)", "— Eurostat" at the end of the sentence.
@@ -39,13 +53,26 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a sentence's statistics are sourced by something other than an attribution.
 fn sentence_sourced(doc: &Document<'_>, si: usize) -> bool {
     let s = &doc.sentences[si];
-    let next_start = doc.sentences.get(si + 1).map_or(doc.text.len(), |n| n.span.start);
+    let next_start = doc
+        .sentences
+        .get(si + 1)
+        .map_or(doc.text.len(), |n| n.span.start);
     // Footnote marker or inline link on the sentence (a marker may follow the final stop).
-    let reach = doc.text[s.span.end..next_start].find('\n').map_or(next_start, |i| s.span.end + i);
-    if doc.footnote_refs.iter().any(|f| f.span.start >= s.span.start && f.span.start < reach.max(s.span.end + 1)) {
+    let reach = doc.text[s.span.end..next_start]
+        .find('\n')
+        .map_or(next_start, |i| s.span.end + i);
+    if doc
+        .footnote_refs
+        .iter()
+        .any(|f| f.span.start >= s.span.start && f.span.start < reach.max(s.span.end + 1))
+    {
         return true;
     }
-    if doc.links.iter().any(|l| l.start < s.span.end && l.end > s.span.start) {
+    if doc
+        .links
+        .iter()
+        .any(|l| l.start < s.span.end && l.end > s.span.start)
+    {
         return true;
     }
     let text = doc.prose_of(&s.span);
@@ -58,29 +85,50 @@ fn sentence_sourced(doc: &Document<'_>, si: usize) -> bool {
 /// A list item (or table-like line) under a sourced lead-in ending with ':'.
 fn lead_in_sourced(doc: &Document<'_>, atts: &[Attribution], si: usize) -> bool {
     let block = doc.sentences[si].block;
-    if doc.blocks.get(block).is_none_or(|b| b.kind != BlockKind::ListItem) {
+    if doc
+        .blocks
+        .get(block)
+        .is_none_or(|b| b.kind != BlockKind::ListItem)
+    {
         return false;
     }
     let mut j = si;
     while j > 0 {
         j -= 1;
         let b = doc.sentences[j].block;
-        if doc.blocks.get(b).is_some_and(|x| x.kind == BlockKind::ListItem) {
+        if doc
+            .blocks
+            .get(b)
+            .is_some_and(|x| x.kind == BlockKind::ListItem)
+        {
             continue;
         }
         let t = doc.prose_of(&doc.sentences[j].span).trim_end();
-        return t.ends_with(':') && (atts.iter().any(|a| a.sentence == j) || sentence_sourced(doc, j));
+        return t.ends_with(':')
+            && (atts.iter().any(|a| a.sentence == j) || sentence_sourced(doc, j));
     }
     false
 }
 
-pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], _ctx: &Context<'_>, out: &mut Vec<Finding>) {
+pub fn check(
+    doc: &Document<'_>,
+    atts: &[Attribution],
+    quotes: &[Quote],
+    _ctx: &Context<'_>,
+    out: &mut Vec<Finding>,
+) {
     for (si, s) in doc.sentences.iter().enumerate() {
-        if !matches!(doc.sentence_kind(si), BlockKind::Paragraph | BlockKind::ListItem | BlockKind::BlockQuote) {
+        if !matches!(
+            doc.sentence_kind(si),
+            BlockKind::Paragraph | BlockKind::ListItem | BlockKind::BlockQuote
+        ) {
             continue;
         }
         let text = doc.prose_of(&s.span);
-        if !text.bytes().any(|b| b.is_ascii_digit()) && !text.contains(['€', '$', '£']) && !has_word_stat_hint(text) {
+        if !text.bytes().any(|b| b.is_ascii_digit())
+            && !text.contains(['€', '$', '£'])
+            && !has_word_stat_hint(text)
+        {
             continue;
         }
         let mut checked_sentence: Option<bool> = None;
@@ -88,7 +136,10 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], _ctx: &
         let mut more = 0;
         for m in STAT.find_iter(text) {
             let span = s.span.start + m.start()..s.span.start + m.end();
-            if quotes.iter().any(|q| q.span.start <= span.start && span.end <= q.span.end) {
+            if quotes
+                .iter()
+                .any(|q| q.span.start <= span.start && span.end <= q.span.end)
+            {
                 continue;
             }
             // Money below a million (prices, fines, bail) is a fact of record, not a statistic.
@@ -97,12 +148,14 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], _ctx: &
             }
             let covered = atts.iter().any(|a| {
                 a.sentence == si
-                    && ((a.content.start <= span.start && span.end <= a.content.end) || (a.source.start <= span.start && span.end <= a.source.end))
+                    && ((a.content.start <= span.start && span.end <= a.content.end)
+                        || (a.source.start <= span.start && span.end <= a.source.end))
             });
             if covered {
                 continue;
             }
-            let sourced = *checked_sentence.get_or_insert_with(|| sentence_sourced(doc, si) || lead_in_sourced(doc, atts, si));
+            let sourced = *checked_sentence
+                .get_or_insert_with(|| sentence_sourced(doc, si) || lead_in_sourced(doc, atts, si));
             if sourced {
                 break;
             }
@@ -111,9 +164,16 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], _ctx: &
                 continue;
             }
             let shown = shorten(doc.text.get(span.clone()).unwrap_or(""), 40);
-            let mut f = finding(CODE, span.clone(), format!("'{shown}' has no source: attribute the figure or add a footnote"));
+            let mut f = finding(
+                CODE,
+                span.clone(),
+                format!("'{shown}' has no source: attribute the figure or add a footnote"),
+            );
             if let Some(at) = before_final_stop(doc, &s.span) {
-                f.fixes.push(name_source_insert(at, ", according to ${1:source}".to_string()));
+                f.fixes.push(name_source_insert(
+                    at,
+                    ", according to ${1:source}".to_string(),
+                ));
             }
             f.fixes.push(add_footnote(doc, s.span.end));
             f.fixes.push(disable_line(doc, CODE, span.start));
@@ -122,8 +182,16 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], _ctx: &
         // One finding per sentence: the first figure, with a count of the others.
         if let Some(mut f) = first {
             if more > 0 {
-                let extra = if more == 1 { "1 more figure".to_string() } else { format!("{more} more figures") };
-                f.message = f.message.replacen(" has no source:", &format!(" ({extra} in this sentence) has no source:"), 1);
+                let extra = if more == 1 {
+                    "1 more figure".to_string()
+                } else {
+                    format!("{more} more figures")
+                };
+                f.message = f.message.replacen(
+                    " has no source:",
+                    &format!(" ({extra} in this sentence) has no source:"),
+                    1,
+                );
             }
             out.push(f);
         }
@@ -133,7 +201,21 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], _ctx: &
 /// A sentence about an average or a rate ("pays about 9,400 crowns a year").
 fn averaged(text: &str) -> bool {
     let l = text.to_ascii_lowercase();
-    ["average", "median", "typical", "per capita", " a year", " a month", "per year", "per month", "annually", "each year", "a week"].iter().any(|w| l.contains(w))
+    [
+        "average",
+        "median",
+        "typical",
+        "per capita",
+        " a year",
+        " a month",
+        "per year",
+        "per month",
+        "annually",
+        "each year",
+        "a week",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
 }
 
 /// An amount of money without "million/billion/trillion" and under 1,000,000.
@@ -143,23 +225,40 @@ fn is_small_money(s: &str) -> bool {
         return false;
     }
     let money = s.contains(['$', '€', '£', '¥', '₹', '₽', '₩'])
-        || ["usd", "eur", "gbp", "dkk", "sek", "nok", "chf", "jpy", "cny", "rub", "inr", "euro", "dollar", "crown", "kron", "franc", "yen", "yuan", "rouble", "ruble", "rupee", "peso", "pound"]
-            .iter()
-            .any(|c| l.contains(c));
-    if !money || l.contains("million") || l.contains("billion") || l.contains("trillion") || l.contains("bn") {
+        || [
+            "usd", "eur", "gbp", "dkk", "sek", "nok", "chf", "jpy", "cny", "rub", "inr", "euro",
+            "dollar", "crown", "kron", "franc", "yen", "yuan", "rouble", "ruble", "rupee", "peso",
+            "pound",
+        ]
+        .iter()
+        .any(|c| l.contains(c));
+    if !money
+        || l.contains("million")
+        || l.contains("billion")
+        || l.contains("trillion")
+        || l.contains("bn")
+    {
         return false;
     }
     if l.ends_with('m') || l.ends_with("mn") {
         return false;
     }
-    let digits: String = s.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+    let digits: String = s
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     let int_part = digits.split('.').next().unwrap_or("");
     int_part.len() < 7
 }
 
 fn has_word_stat_hint(text: &str) -> bool {
     let l = text.to_ascii_lowercase();
-    ["percent", "per cent", "quarter", "third", "half", "fold", "doubled", "tripled", "halved", " in ", "million", "billion"].iter().any(|w| l.contains(w))
+    [
+        "percent", "per cent", "quarter", "third", "half", "fold", "doubled", "tripled", "halved",
+        " in ", "million", "billion",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
 }
 
 #[cfg(test)]
@@ -168,18 +267,41 @@ mod tests {
     use crate::analysis::testutil::ctx;
 
     fn flags(t: &str) -> Vec<String> {
-        analyze(t, &ctx()).findings.into_iter().filter(|f| f.code == super::CODE).map(|f| t[f.span].to_string()).collect()
+        analyze(t, &ctx())
+            .findings
+            .into_iter()
+            .filter(|f| f.code == super::CODE)
+            .map(|f| t[f.span].to_string())
+            .collect()
     }
 
     #[test]
     fn fires_on_unsourced_figures() {
-        assert_eq!(flags("The two countries hold nearly 90 percent of the world's nuclear warheads."), vec!["nearly 90 percent"]);
-        assert_eq!(flags("Household electricity bills have risen by roughly a quarter since 2021."), vec!["risen by roughly a quarter"]);
+        assert_eq!(
+            flags("The two countries hold nearly 90 percent of the world's nuclear warheads."),
+            vec!["nearly 90 percent"]
+        );
+        assert_eq!(
+            flags("Household electricity bills have risen by roughly a quarter since 2021."),
+            vec!["risen by roughly a quarter"]
+        );
         assert_eq!(flags("Unemployment rose to 6.2 percent in January, and manufacturers say the levy will make things worse."), vec!["6.2 percent"]);
-        assert_eq!(flags("The package is worth €4.5 billion."), vec!["€4.5 billion"]);
-        assert_eq!(flags("- The package is worth 34 billion crowns"), vec!["34 billion crowns"]);
-        assert_eq!(flags("The damage was put at $2.5 million."), vec!["$2.5 million"]);
-        assert_eq!(flags("One in five adults now works from home."), vec!["One in five adults"]);
+        assert_eq!(
+            flags("The package is worth €4.5 billion."),
+            vec!["€4.5 billion"]
+        );
+        assert_eq!(
+            flags("- The package is worth 34 billion crowns"),
+            vec!["34 billion crowns"]
+        );
+        assert_eq!(
+            flags("The damage was put at $2.5 million."),
+            vec!["$2.5 million"]
+        );
+        assert_eq!(
+            flags("One in five adults now works from home."),
+            vec!["One in five adults"]
+        );
     }
 
     #[test]

@@ -15,7 +15,11 @@ pub fn phrase_span(doc: &Document<'_>, a: &Attribution) -> Span {
         return a.cue.clone();
     }
     let (s, c) = (&a.source, &a.cue);
-    let gap = |x: usize, y: usize| doc.prose.get(x..y).is_some_and(|g| g.len() <= 24 && g.split_whitespace().count() <= 2);
+    let gap = |x: usize, y: usize| {
+        doc.prose
+            .get(x..y)
+            .is_some_and(|g| g.len() <= 24 && g.split_whitespace().count() <= 2)
+    };
     if s.end <= c.start && gap(s.end, c.start) {
         s.start..c.end
     } else if c.end <= s.start && gap(c.end, s.start) {
@@ -30,7 +34,8 @@ fn participle_present(participle: &str) -> &'static str {
         "seen" => "sees it that way",
         "viewed" | "regarded" | "perceived" => "views it that way",
         "interpreted" => "interprets it that way",
-        "described" | "characterised" | "characterized" | "portrayed" | "framed" | "painted" | "billed" | "touted" => "describes it that way",
+        "described" | "characterised" | "characterized" | "portrayed" | "framed" | "painted"
+        | "billed" | "touted" => "describes it that way",
         "said" => "says so",
         "believed" => "believes it",
         "thought" => "thinks so",
@@ -65,12 +70,18 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
         if a.kind == SourceKind::Vague && lower.starts_with("the ") && !lower.ends_with('s') {
             continue;
         }
-        if matches!(doc.sentence_kind(a.sentence), BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef) {
+        if matches!(
+            doc.sentence_kind(a.sentence),
+            BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef
+        ) {
             continue;
         }
         let span = phrase_span(doc, a);
         let phrase = shorten(doc.text.get(span.clone()).unwrap_or(""), 60);
-        let sentence_end = doc.sentences.get(a.sentence).map_or(span.end, |s| s.span.end);
+        let sentence_end = doc
+            .sentences
+            .get(a.sentence)
+            .map_or(span.end, |s| s.span.end);
         let (message, name_fix) = if a.kind == SourceKind::Agentless {
             let at = doc.text.get(a.source.start..).map_or(a.source.start, |r| {
                 a.source.start + r.find(|c: char| !c.is_alphanumeric()).unwrap_or(r.len())
@@ -91,23 +102,33 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
                 .unwrap_or_else(|| src.split_whitespace().last().unwrap_or(src).to_lowercase());
             let head = head.split_whitespace().last().unwrap_or("").to_string();
             let msg = match head.as_str() {
-                "some" | "many" | "others" | "most" | "few" => format!("'{phrase}': say who, or cite a source"),
-                "source" | "sources" | "insiders" => format!("'{phrase}': name the {head}, or say why they cannot be named"),
-                _ if head.ends_with('s') => format!("'{phrase}': name the {head} or cite their work"),
+                "some" | "many" | "others" | "most" | "few" => {
+                    format!("'{phrase}': say who, or cite a source")
+                }
+                "source" | "sources" | "insiders" => {
+                    format!("'{phrase}': name the {head}, or say why they cannot be named")
+                }
+                _ if head.ends_with('s') => {
+                    format!("'{phrase}': name the {head} or cite their work")
+                }
                 _ => format!("'{phrase}': name the source or cite it"),
             };
             (msg, name_source(a.source.clone(), "named source"))
         };
         let mut f = finding(CODE, span.clone(), message);
-        f.fixes = vec![name_fix, add_footnote(doc, sentence_end), disable_line(doc, CODE, span.start)];
+        f.fixes = vec![
+            name_fix,
+            add_footnote(doc, sentence_end),
+            disable_line(doc, CODE, span.start),
+        ];
         out.push(f);
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::testutil::ctx;
     use crate::analysis::analyze;
+    use crate::analysis::testutil::ctx;
 
     fn flags(t: &str) -> Vec<(String, String)> {
         analyze(t, &ctx())
@@ -121,14 +142,32 @@ mod tests {
     #[test]
     fn fires_on_vague_groups_and_agentless_passives() {
         let v = flags("Analysts say the real test will come in the summer.");
-        assert_eq!(v, vec![("Analysts say".to_string(), "'Analysts say': name the analysts or cite their work".to_string())]);
-        assert_eq!(flags("Some say the levy was drawn up in a hurry.")[0].0, "Some say");
-        assert_eq!(flags("Sources indicate the Russian side arrived early.")[0].1, "'Sources indicate': name the sources, or say why they cannot be named");
+        assert_eq!(
+            v,
+            vec![(
+                "Analysts say".to_string(),
+                "'Analysts say': name the analysts or cite their work".to_string()
+            )]
+        );
+        assert_eq!(
+            flags("Some say the levy was drawn up in a hurry.")[0].0,
+            "Some say"
+        );
+        assert_eq!(
+            flags("Sources indicate the Russian side arrived early.")[0].1,
+            "'Sources indicate': name the sources, or say why they cannot be named"
+        );
         let v = flags("That argument is widely seen as the government's strongest card.");
         assert_eq!(v[0].0, "is widely seen as");
         assert!(v[0].1.contains("say who sees it that way"));
-        assert_eq!(flags("It is believed that the minister came close to resigning.")[0].0, "It is believed");
-        assert_eq!(flags("According to some accounts, the delegation asked for a recess.")[0].0, "According to some accounts");
+        assert_eq!(
+            flags("It is believed that the minister came close to resigning.")[0].0,
+            "It is believed"
+        );
+        assert_eq!(
+            flags("According to some accounts, the delegation asked for a recess.")[0].0,
+            "According to some accounts"
+        );
     }
 
     #[test]
@@ -150,7 +189,14 @@ mod tests {
         let t = "Analysts say the test will come.";
         let f = &analyze(t, &ctx()).findings[0];
         let titles: Vec<_> = f.fixes.iter().map(|x| x.title.as_str()).collect();
-        assert_eq!(titles, vec!["Name the source", "Add a footnote source", "Disable vague-attribution for this line"]);
+        assert_eq!(
+            titles,
+            vec![
+                "Name the source",
+                "Add a footnote source",
+                "Disable vague-attribution for this line"
+            ]
+        );
         assert_eq!(f.fixes[0].edits[0].span, 0..8);
         assert_eq!(f.fixes[0].edits[0].new_text, "${1:named source}");
         assert!(f.fixes[0].edits[0].snippet);

@@ -17,12 +17,20 @@ fn advice(w: &str) -> &'static str {
         "arguably" | "it could be argued" => "make the argument yourself or attribute it",
         "apparently" => "say how this is known",
         "supposedly" | "purportedly" => "say who claims it",
-        "studies show" | "studies suggest" | "research shows" | "research suggests" => "cite the study",
+        "studies show" | "studies suggest" | "research shows" | "research suggests" => {
+            "cite the study"
+        }
         _ => "name the source or cite it",
     }
 }
 
-pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], ctx: &Context<'_>, out: &mut Vec<Finding>) {
+pub fn check(
+    doc: &Document<'_>,
+    atts: &[Attribution],
+    quotes: &[Quote],
+    ctx: &Context<'_>,
+    out: &mut Vec<Finding>,
+) {
     let lex = ctx.lexicons.get("weasel-words");
     let vague: Vec<_> = atts
         .iter()
@@ -35,21 +43,39 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], quotes: &[Quote], ctx: &C
             continue;
         };
         let s = &doc.sentences[si];
-        if r.end > s.span.end || matches!(doc.sentence_kind(si), BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef) {
+        if r.end > s.span.end
+            || matches!(
+                doc.sentence_kind(si),
+                BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef
+            )
+        {
             continue;
         }
         {
             let span = r.clone();
-            if vague.iter().any(|v| v.start < span.end && span.start < v.end) {
+            if vague
+                .iter()
+                .any(|v| v.start < span.end && span.start < v.end)
+            {
                 continue;
             }
-            if quotes.iter().any(|q| q.words >= 2 && q.span.start < span.start && span.end < q.span.end) {
+            if quotes
+                .iter()
+                .any(|q| q.words >= 2 && q.span.start < span.start && span.end < q.span.end)
+            {
                 continue;
             }
             let w = doc.prose[r].to_lowercase();
             let shown = doc.text.get(span.clone()).unwrap_or(&w).to_string();
-            let mut f = finding(CODE, span.clone(), format!("'{shown}': hedge with no source; {}", advice(&w)));
-            f.fixes = vec![add_footnote(doc, s.span.end), disable_line(doc, CODE, span.start)];
+            let mut f = finding(
+                CODE,
+                span.clone(),
+                format!("'{shown}': hedge with no source; {}", advice(&w)),
+            );
+            f.fixes = vec![
+                add_footnote(doc, s.span.end),
+                disable_line(doc, CODE, span.start),
+            ];
             out.push(f);
         }
     }
@@ -64,14 +90,28 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn flags(t: &str) -> Vec<String> {
-        analyze(t, &ctx()).findings.into_iter().filter(|f| f.code == super::CODE).map(|f| t[f.span].to_string()).collect()
+        analyze(t, &ctx())
+            .findings
+            .into_iter()
+            .filter(|f| f.code == super::CODE)
+            .map(|f| t[f.span].to_string())
+            .collect()
     }
 
     #[test]
     fn fires_on_hedges() {
-        assert_eq!(flags("Talks were reportedly scheduled to finish at noon."), vec!["reportedly"]);
-        assert_eq!(flags("Russia arguably has the larger stockpile."), vec!["arguably"]);
-        assert_eq!(flags("Studies show the levy hurts exporters."), vec!["Studies show"]);
+        assert_eq!(
+            flags("Talks were reportedly scheduled to finish at noon."),
+            vec!["reportedly"]
+        );
+        assert_eq!(
+            flags("Russia arguably has the larger stockpile."),
+            vec!["arguably"]
+        );
+        assert_eq!(
+            flags("Studies show the levy hurts exporters."),
+            vec!["Studies show"]
+        );
     }
 
     #[test]
@@ -85,12 +125,27 @@ mod tests {
     #[test]
     fn lexicon_is_configurable() {
         let mut p = BTreeMap::new();
-        p.insert("weasel-words".to_string(), LexiconPatch { replace: Some(vec!["clearly".into()]), add: vec![], remove: vec![] });
+        p.insert(
+            "weasel-words".to_string(),
+            LexiconPatch {
+                replace: Some(vec!["clearly".into()]),
+                add: vec![],
+                remove: vec![],
+            },
+        );
         let lex = Lexicons::with_patches(&p);
         let base = ctx();
-        let c = Context { lexicons: &lex, ..base };
+        let c = Context {
+            lexicons: &lex,
+            ..base
+        };
         let t = "Talks were reportedly over and clearly failed.";
-        let v: Vec<_> = analyze(t, &c).findings.into_iter().filter(|f| f.code == super::CODE).map(|f| t[f.span].to_string()).collect();
+        let v: Vec<_> = analyze(t, &c)
+            .findings
+            .into_iter()
+            .filter(|f| f.code == super::CODE)
+            .map(|f| t[f.span].to_string())
+            .collect();
         assert_eq!(v, vec!["clearly"]);
     }
 }
