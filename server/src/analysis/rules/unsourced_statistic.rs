@@ -25,20 +25,20 @@ const QUALIFIER: &str = r"(?:(?:roughly|about|nearly|almost|around|some|approxim
 
 static STAT: LazyLock<Regex> = LazyLock::new(|| {
     let pct = format!(
-        r"(?:{NUM}|{WORDNUM})(?:[ \u{{a0}}-]?%|[ \u{{a0}}-](?:percent|per[ \u{{a0}}]cent|percentage[ \u{{a0}}]points?|pct)\b)"
+        r"(?:{NUM}|{WORDNUM})(?:[ \u{{a0}}-]?%|[ \u{{a0}}-](?:percent|per[ \u{{a0}}]cent|percentage[ \u{{a0}}]points?|pct)(?-u:\b))"
     );
     let cur_pre = format!(
-        r"(?:US\$|C\$|A\$|HK\$|[$€£¥₹₽₩]|\b(?:USD|EUR|GBP|DKK|SEK|NOK|CHF|JPY|CNY|RUB|INR)\b)[ \u{{a0}}]?{NUM}(?:[ \u{{a0}}]?(?:million|billion|trillion|bn|mn|m|k)\b)?"
+        r"(?:US\$|C\$|A\$|HK\$|[$€£¥₹₽₩]|(?-u:\b)(?:USD|EUR|GBP|DKK|SEK|NOK|CHF|JPY|CNY|RUB|INR)(?-u:\b))[ \u{{a0}}]?{NUM}(?:[ \u{{a0}}]?(?:million|billion|trillion|bn|mn|m|k)(?-u:\b))?"
     );
     let mag = format!(
-        r"\b{NUM}[ \u{{a0}}](?:million|billion|trillion)\b(?:[ \u{{a0}}](?:Danish |Swedish |Norwegian |Swiss |US |U\.S\. )?(?:{CURRENCY_WORDS}|pounds)\b)?"
+        r"(?-u:\b){NUM}[ \u{{a0}}](?:million|billion|trillion)(?-u:\b)(?:[ \u{{a0}}](?:Danish |Swedish |Norwegian |Swiss |US |U\.S\. )?(?:{CURRENCY_WORDS}|pounds)(?-u:\b))?"
     );
     let cur_post = format!(
-        r"\b{NUM}[ \u{{a0}}](?:Danish |Swedish |Norwegian |Swiss |US |U\.S\. )?{CURRENCY_WORDS}\b"
+        r"(?-u:\b){NUM}[ \u{{a0}}](?:Danish |Swedish |Norwegian |Swiss |US |U\.S\. )?{CURRENCY_WORDS}(?-u:\b)"
     );
-    let frac = r"\b(?:rose|risen|rises|rising|fell|fallen|falls|falling|grew|grown|grows|growing|dropped|drops|increased|increases|decreased|decreases|climbed|climbs|jumped|jumps|declined|declines|surged|surges|plunged|plunges|soared|soars|shrank|shrunk|slid|slumped|cut|raised|lowered|up|down)[ \u{a0}]+(?:by[ \u{a0}]+)?(?:roughly |about |nearly |almost |more than |less than |around |some |over |just over |just under )?(?:a quarter|a third|a fifth|a tenth|half|two-thirds|three-quarters|a half)\b".to_string();
-    let mult = r"\b(?:doubled|tripled|trebled|quadrupled|halved)\b|\b(?:\d+|two|three|four|five|ten)-?fold\b".to_string();
-    let ratio = r"\b(?:one|two|three|four|\d+)[ \u{a0}](?:in|out of)[ \u{a0}](?:every[ \u{a0}])?(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\b(?:[ \u{a0}](?:people|adults|children|voters|households|residents|workers|companies|firms|patients|respondents|americans|britons|europeans|danes|[a-z]+s)\b)".to_string();
+    let frac = r"(?-u:\b)(?:rose|risen|rises|rising|fell|fallen|falls|falling|grew|grown|grows|growing|dropped|drops|increased|increases|decreased|decreases|climbed|climbs|jumped|jumps|declined|declines|surged|surges|plunged|plunges|soared|soars|shrank|shrunk|slid|slumped|cut|raised|lowered|up|down)[ \u{a0}]+(?:by[ \u{a0}]+)?(?:roughly |about |nearly |almost |more than |less than |around |some |over |just over |just under )?(?:a quarter|a third|a fifth|a tenth|half|two-thirds|three-quarters|a half)(?-u:\b)".to_string();
+    let mult = r"(?-u:\b)(?:doubled|tripled|trebled|quadrupled|halved)(?-u:\b)|(?-u:\b)(?:\d+|two|three|four|five|ten)-?fold(?-u:\b)".to_string();
+    let ratio = r"(?-u:\b)(?:one|two|three|four|\d+)[ \u{a0}](?:in|out of)[ \u{a0}](?:every[ \u{a0}])?(?:two|three|four|five|six|seven|eight|nine|ten|\d+)(?-u:\b)(?:[ \u{a0}](?:people|adults|children|voters|households|residents|workers|companies|firms|patients|respondents|americans|britons|europeans|danes|[a-z]+s)(?-u:\b))".to_string();
     Regex::new(&format!(
         r"(?i:{QUALIFIER})(?:{pct}|{cur_pre}|{mag}|{cur_post}|(?i:{frac})|(?i:{mult})|(?i:{ratio}))"
     ))
@@ -143,25 +143,7 @@ pub fn check(
                 continue;
             }
             // Money below a million (prices, fines, bail) is a fact of record, not a statistic.
-            let averaged = {
-                let l = text.to_ascii_lowercase();
-                [
-                    "average",
-                    "median",
-                    "typical",
-                    "per capita",
-                    " a year",
-                    " a month",
-                    "per year",
-                    "per month",
-                    "annually",
-                    "each year",
-                    "a week",
-                ]
-                .iter()
-                .any(|w| l.contains(w))
-            };
-            if is_small_money(m.as_str()) && !averaged {
+            if is_small_money(m.as_str()) && !averaged(text) {
                 continue;
             }
             let covered = atts.iter().any(|a| {
@@ -214,6 +196,26 @@ pub fn check(
             out.push(f);
         }
     }
+}
+
+/// A sentence about an average or a rate ("pays about 9,400 crowns a year").
+fn averaged(text: &str) -> bool {
+    let l = text.to_ascii_lowercase();
+    [
+        "average",
+        "median",
+        "typical",
+        "per capita",
+        " a year",
+        " a month",
+        "per year",
+        "per month",
+        "annually",
+        "each year",
+        "a week",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
 }
 
 /// An amount of money without "million/billion/trillion" and under 1,000,000.
