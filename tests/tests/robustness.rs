@@ -85,26 +85,45 @@ fn huge_open_document_and_huge_line_do_not_hang() {
     let root = dir.path();
     let mut c = Client::spawn(&["lsp"]);
     c.initialize(root, &["utf-16"], json!({}));
-    // A 4 MiB single line opened in the editor is analysed and answered.
-    let line =
-        "Officials said “it is fine” and analysts say 5 percent. ".repeat(4 * 1024 * 1024 / 58);
-    let uri = "file:///tmp/byline-huge-line.md";
+    let sentence = "Officials said “it is fine” and analysts say 5 percent. ";
+    // A 512 KiB single line opened in the editor is analysed and answered.
+    let line = sentence.repeat(512 * 1024 / sentence.len());
+    let uri = "file:///tmp/byline-long-line.md";
     c.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": line}}),
     );
-    assert!(c
+    let d = c
         .wait_for(
             "textDocument/publishDiagnostics",
-            Duration::from_secs(60),
-            |p| p["uri"] == uri
+            Duration::from_secs(90),
+            |p| p["uri"] == uri,
         )
-        .is_some());
+        .expect("diagnostics for a long line");
+    assert!(!d["diagnostics"].as_array().unwrap().is_empty());
     let h = c.request(
         "textDocument/hover",
-        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 4_000_000}}),
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 400_000}}),
     );
     assert!(h.is_null() || h.is_object());
+    // A 4 MiB document (over max-file-size) is kept but not analysed, with a log line; edits
+    // still apply and requests are answered.
+    let huge = sentence.repeat(4 * 1024 * 1024 / sentence.len());
+    let uri2 = "file:///tmp/byline-huge.md";
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri2, "languageId": "markdown", "version": 1, "text": huge}}));
+    let log = c.wait_for("window/logMessage", T, |p| {
+        p["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("max-file-size")
+    });
+    assert!(log.is_some(), "no log line for the oversized document");
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri2, "version": 2}, "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "X"}]}));
+    let r = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri2}}),
+    );
+    assert!(r.is_array());
     assert_eq!(c.shutdown(), 0);
 }
 

@@ -101,6 +101,8 @@ pub struct Document<'a> {
     pub directives: Vec<Directive>,
     /// End of front matter (0 when none).
     pub body_start: usize,
+    /// Byte offsets of every `\n` (for O(log n) line lookups on long texts).
+    pub newlines: Vec<usize>,
 }
 
 static FOOTNOTE_REF: LazyLock<Regex> =
@@ -227,11 +229,34 @@ impl<'a> Document<'a> {
             links,
             directives,
             body_start,
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
         };
         doc.find_byline_and_dateline();
         doc.resolve_date(fallback_date);
         doc.sentences = sentences::split_blocks(&doc.prose, &doc.blocks);
         doc
+    }
+
+    /// Start of the line containing `at` (after the previous `\n`) and the offset of the
+    /// line's `\n` (or the end of the text).
+    pub fn line_bounds(&self, at: usize) -> (usize, usize) {
+        let i = self.newlines.partition_point(|&n| n < at);
+        let start = if i == 0 { 0 } else { self.newlines[i - 1] + 1 };
+        let end = self.newlines.get(i).copied().unwrap_or(self.text.len());
+        (start, end)
+    }
+
+    /// The document's line ending, judged by its first line break.
+    pub fn line_ending(&self) -> &'static str {
+        match self.newlines.first() {
+            Some(&i) if i > 0 && self.text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
     }
 
     /// The prose text of a span.

@@ -42,11 +42,27 @@ pub fn render(out: &mut impl Write, reports: &[FileReport], color: bool) -> std:
             if let Some(c) = code {
                 title = title.id(c);
             }
+            // Only the lines the span touches are given to the renderer (a whole long
+            // article per finding would make rendering quadratic).
+            let mut start = r.text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let mut end = r.text[span.end..]
+                .find('\n')
+                .map_or(r.text.len(), |i| span.end + i);
+            // Very long lines: keep a window around the span.
+            if span.start - start > 400 {
+                start = crate::analysis::document::floor_char(&r.text, span.start - 300);
+            }
+            if end - span.end > 400 {
+                end = crate::analysis::document::floor_char(&r.text, span.end + 300);
+            }
+            let line_no = r.text[..start].matches('\n').count() + 1;
+            let excerpt = &r.text[start..end];
             let report = [title.element(
-                Snippet::source(r.text.as_ref())
+                Snippet::source(excerpt)
+                    .line_start(line_no)
                     .path(r.display.as_str())
                     .fold(true)
-                    .annotation(AnnotationKind::Primary.span(span.clone())),
+                    .annotation(AnnotationKind::Primary.span(span.start - start..span.end - start)),
             )];
             writeln!(out, "{}\n", renderer.render(&report))?;
         }

@@ -17,12 +17,17 @@ pub enum Encoding {
     Utf16,
 }
 
-/// Start offsets of every line of a text.
+/// Start offsets of every line of a text, plus UTF-16 checkpoints so that converting an
+/// offset on a very long line costs O(1), not O(line length).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
     len: usize,
+    /// (byte offset on a char boundary, UTF-16 units before it), about every `MARK` bytes.
+    marks: Vec<(usize, usize)>,
 }
+
+const MARK: usize = 1024;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
@@ -41,10 +46,28 @@ impl LineIndex {
             }
             i += 1;
         }
+        let mut marks = vec![(0, 0)];
+        let mut units = 0;
+        let mut next = MARK;
+        for (i, c) in text.char_indices() {
+            if i >= next {
+                marks.push((i, units));
+                next = i + MARK;
+            }
+            units += c.len_utf16();
+        }
         LineIndex {
             starts,
             len: text.len(),
+            marks,
         }
+    }
+
+    /// UTF-16 units in `text[..offset]` (offset on a char boundary).
+    fn utf16_before(&self, text: &str, offset: usize) -> usize {
+        let i = self.marks.partition_point(|m| m.0 <= offset) - 1;
+        let (pos, units) = self.marks[i];
+        units + text[pos..offset].encode_utf16().count()
     }
 
     pub fn line_count(&self) -> usize {
@@ -73,10 +96,10 @@ impl LineIndex {
         }
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let (s, e) = self.line_content(text, line);
-        let upto = &text[s..offset.min(e).max(s)];
+        let end = offset.min(e).max(s);
         let character = match enc {
-            Encoding::Utf8 => upto.len(),
-            Encoding::Utf16 => upto.encode_utf16().count(),
+            Encoding::Utf8 => end - s,
+            Encoding::Utf16 => self.utf16_before(text, end) - self.utf16_before(text, s),
         };
         Position {
             line: line as u32,

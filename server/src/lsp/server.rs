@@ -150,6 +150,23 @@ impl State {
         }) else {
             return false;
         };
+        let limit = self.ws.config_for(&path).settings.max_file_size;
+        if text.len() as u64 > limit {
+            // Like oversized files on disk: keep the text (edits still apply), skip analysis.
+            self.client
+                .log_message(
+                    MessageType::WARNING,
+                    format!(
+                        "byline: {} is {:.1} MiB, over the {:.1} MiB limit (`max-file-size`); not analysed",
+                        path.display(),
+                        text.len() as f64 / 1048576.0,
+                        limit as f64 / 1048576.0
+                    ),
+                )
+                .await;
+            let empty = Arc::new(crate::analysis::FileAnalysis::default());
+            return self.ws.store_open(&path, text, empty, version).is_some();
+        }
         let this = self.clone();
         let res = tokio::task::spawn_blocking(move || {
             let analysis = Arc::new(this.ws.analyze(&path, &text));

@@ -18,15 +18,6 @@ pub fn snippet_escape(s: &str) -> String {
     out
 }
 
-/// The line ending the document uses.
-fn newline(text: &str) -> &'static str {
-    // The first line break decides (files are consistent; scanning them all is wasteful).
-    match text.find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
-        _ => "\n",
-    }
-}
-
 /// Replace `span` with a snippet placeholder.
 pub fn name_source(span: Span, placeholder: &str) -> Fix {
     Fix {
@@ -78,7 +69,7 @@ pub fn next_footnote_id(doc: &Document<'_>) -> String {
 /// grouped with existing definitions when the document ends with them.
 pub fn definition_edit(doc: &Document<'_>, id: &str) -> Edit {
     let text = doc.text;
-    let nl = newline(text);
+    let nl = doc.line_ending();
     let last_is_def = doc
         .blocks
         .last()
@@ -136,19 +127,17 @@ pub fn add_footnote(doc: &Document<'_>, sentence_end: usize) -> Fix {
 pub fn disable_line(doc: &Document<'_>, code: &str, at: usize) -> Fix {
     let text = doc.text;
     let at = at.min(text.len());
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let (line_start, line_end) = doc.line_bounds(at);
     let content_end = if line_end > line_start && text.as_bytes()[line_end - 1] == b'\r' {
         line_end - 1
     } else {
         line_end
     };
     let prev_blank = line_start == 0 || line_start <= doc.body_start || {
-        let before = &text[..line_start - 1];
-        let prev_line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        before[prev_line_start..].trim().is_empty()
+        let (prev_line_start, prev_end) = doc.line_bounds(line_start - 1);
+        text[prev_line_start..prev_end].trim().is_empty()
     };
-    let nl = newline(text);
+    let nl = doc.line_ending();
     let edit = if prev_blank {
         Edit {
             span: line_start..line_start,
