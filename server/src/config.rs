@@ -226,7 +226,9 @@ pub fn settings_from_json(base: &Settings, v: &serde_json::Value) -> (Settings, 
                             lp.remove = o.get("remove").and_then(json_strings).unwrap_or_default();
                             out.lexicons.insert(name.clone(), lp);
                         } else {
-                            msgs.push(format!("lexicon `{name}` must be an object with add/remove/replace"));
+                            msgs.push(format!(
+                                "lexicon `{name}` must be an object with add/remove/replace"
+                            ));
                         }
                     }
                 }
@@ -384,7 +386,13 @@ impl Parser<'_> {
                         }
                         if !crate::analysis::rules::is_known_rule(code) {
                             let span = t.key(code).and_then(|k| k.span());
-                            self.warn(span, format!("unknown rule `{code}`; known rules: {}", crate::analysis::rules::ALL_RULES.join(", ")));
+                            self.warn(
+                                span,
+                                format!(
+                                    "unknown rule `{code}`; known rules: {}",
+                                    crate::analysis::rules::ALL_RULES.join(", ")
+                                ),
+                            );
                         }
                     }
                 }
@@ -440,7 +448,10 @@ impl Parser<'_> {
                                 "inlay-hints" | "code-lens" => match v.as_bool() {
                                     Some(b) if k == "inlay-hints" => cfg.settings.inlay_hints = b,
                                     Some(b) => cfg.settings.code_lens = b,
-                                    None => self.error(v.span(), format!("`{section}.{k}` must be true or false")),
+                                    None => self.error(
+                                        v.span(),
+                                        format!("`{section}.{k}` must be true or false"),
+                                    ),
                                 },
                                 _ => {
                                     let span = t.key(k).and_then(|kk| kk.span());
@@ -534,24 +545,29 @@ impl Parser<'_> {
         let span = self.table_span(t);
         let name = self.required_string(t, "name", "[[person]]", &span)?;
         let name_span = t.get("name").and_then(Item::span).unwrap_or(span.clone());
-        let id = self
-            .opt_string(t, "id")
-            .unwrap_or_else(|| slug(&name));
+        let id = self.opt_string(t, "id").unwrap_or_else(|| slug(&name));
         let mut roles = Vec::new();
         if let Some(item) = t.get("roles") {
-            let tables: Vec<&dyn toml_edit::TableLike> = if let Some(a) = item.as_array_of_tables() {
+            let tables: Vec<&dyn toml_edit::TableLike> = if let Some(a) = item.as_array_of_tables()
+            {
                 a.iter().map(|x| x as &dyn toml_edit::TableLike).collect()
             } else if let Some(a) = item.as_array() {
                 let mut v = Vec::new();
                 for x in a.iter() {
                     match x.as_inline_table() {
                         Some(it) => v.push(it as &dyn toml_edit::TableLike),
-                        None => self.error(x.span(), "each role must be a table {title, organization, from, to}".into()),
+                        None => self.error(
+                            x.span(),
+                            "each role must be a table {title, organization, from, to}".into(),
+                        ),
                     }
                 }
                 v
             } else {
-                self.error(item.span(), "`roles` must be a list of {title, organization, from, to} tables".into());
+                self.error(
+                    item.span(),
+                    "`roles` must be a list of {title, organization, from, to} tables".into(),
+                );
                 Vec::new()
             };
             for rt in tables {
@@ -578,7 +594,10 @@ impl Parser<'_> {
         for (k, _) in t.iter() {
             if !KEYS.contains(&k) {
                 let span = t.key(k).and_then(|kk| kk.span());
-                self.warn(span, format!("unknown key `{k}` in a role (known: title, organization, from, to)"));
+                self.warn(
+                    span,
+                    format!("unknown key `{k}` in a role (known: title, organization, from, to)"),
+                );
             }
         }
         let title = match t.get("title") {
@@ -629,7 +648,10 @@ impl Parser<'_> {
             Item::Value(Value::Datetime(d)) => d.value().to_string(),
             Item::Value(Value::String(s)) => s.value().clone(),
             _ => {
-                self.error(item.span(), format!("`{key}` must be a date like 2024-01-31"));
+                self.error(
+                    item.span(),
+                    format!("`{key}` must be a date like 2024-01-31"),
+                );
                 return None;
             }
         };
@@ -672,7 +694,10 @@ impl Parser<'_> {
             Some(v) => match v.as_str() {
                 Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
                 _ => {
-                    self.error(v.span(), format!("`{key}` in {what} must be a non-empty string"));
+                    self.error(
+                        v.span(),
+                        format!("`{key}` in {what} must be a non-empty string"),
+                    );
                     None
                 }
             },
@@ -715,7 +740,10 @@ impl Parser<'_> {
                 Some(out)
             }
             None => {
-                self.error(v.span(), format!("`{key}` must be a list of strings, like [\"a\", \"b\"]"));
+                self.error(
+                    v.span(),
+                    format!("`{key}` must be a list of strings, like [\"a\", \"b\"]"),
+                );
                 None
             }
         }
@@ -725,7 +753,10 @@ impl Parser<'_> {
 /// "2024-01-31", "2024-01" (first of month) or "2024" (1 January).
 pub fn parse_loose_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    let s = s.get(..10).filter(|p| p.len() == 10 && s.len() >= 10).unwrap_or(s);
+    let s = s
+        .get(..10)
+        .filter(|p| p.len() == 10 && s.len() >= 10)
+        .unwrap_or(s);
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Some(d);
     }
@@ -840,11 +871,20 @@ participants = ["sergei-ryabkov"]
         assert_eq!(c.settings.lexicons["weasel-words"].add, vec!["purportedly"]);
         assert!(c.settings.inlay_hints);
         assert_eq!(c.people.len(), 2);
-        assert_eq!(c.people[0].roles[0].from, NaiveDate::from_ymd_opt(2008, 8, 1));
+        assert_eq!(
+            c.people[0].roles[0].from,
+            NaiveDate::from_ymd_opt(2008, 8, 1)
+        );
         assert_eq!(c.people[1].id, "anne-marie-descotes");
-        assert_eq!(c.people[1].roles[0].to, NaiveDate::from_ymd_opt(2025, 6, 30));
+        assert_eq!(
+            c.people[1].roles[0].to,
+            NaiveDate::from_ymd_opt(2025, 6, 30)
+        );
         assert_eq!(&text[c.people[0].name_span.clone()], "\"Sergei Ryabkov\"");
-        assert!(text[c.people[0].span.clone()].contains("Deputy Foreign Minister") || text[c.people[0].span.clone()].contains("Sergei"));
+        assert!(
+            text[c.people[0].span.clone()].contains("Deputy Foreign Minister")
+                || text[c.people[0].span.clone()].contains("Sergei")
+        );
         assert_eq!(c.events[0].date, NaiveDate::from_ymd_opt(2026, 3, 12));
     }
 
@@ -882,9 +922,14 @@ participants = ["sergei-ryabkov"]
         let c = parsed.config.expect("warnings keep the config");
         assert_eq!(c.people.len(), 1);
         assert_eq!(parsed.problems.len(), 2);
-        assert!(parsed.problems.iter().all(|p| p.severity == Severity::Warning));
+        assert!(parsed
+            .problems
+            .iter()
+            .all(|p| p.severity == Severity::Warning));
         assert_eq!(at(text, &parsed.problems[0]), "inclde");
-        assert!(parsed.problems[0].message.contains("did you mean `include`"));
+        assert!(parsed.problems[0]
+            .message
+            .contains("did you mean `include`"));
         assert_eq!(at(text, &parsed.problems[1]), "nickname");
     }
 
@@ -898,7 +943,14 @@ participants = ["sergei-ryabkov"]
 
     #[test]
     fn garbage_never_panics() {
-        for text in ["\u{0}\u{1}", "[[[", "= =", "a.b.c = 1\na = 2", "\u{feff}x=1", "[rules]\nx=1"] {
+        for text in [
+            "\u{0}\u{1}",
+            "[[[",
+            "= =",
+            "a.b.c = 1\na = 2",
+            "\u{feff}x=1",
+            "[rules]\nx=1",
+        ] {
             let _ = parse(text);
         }
     }
@@ -915,9 +967,18 @@ participants = ["sergei-ryabkov"]
 
     #[test]
     fn loose_dates() {
-        assert_eq!(parse_loose_date("2024"), NaiveDate::from_ymd_opt(2024, 1, 1));
-        assert_eq!(parse_loose_date("2024-05"), NaiveDate::from_ymd_opt(2024, 5, 1));
-        assert_eq!(parse_loose_date("2024-05-06T10:00:00Z"), NaiveDate::from_ymd_opt(2024, 5, 6));
+        assert_eq!(
+            parse_loose_date("2024"),
+            NaiveDate::from_ymd_opt(2024, 1, 1)
+        );
+        assert_eq!(
+            parse_loose_date("2024-05"),
+            NaiveDate::from_ymd_opt(2024, 5, 1)
+        );
+        assert_eq!(
+            parse_loose_date("2024-05-06T10:00:00Z"),
+            NaiveDate::from_ymd_opt(2024, 5, 6)
+        );
         assert_eq!(parse_loose_date("May"), None);
     }
 }

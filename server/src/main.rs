@@ -77,7 +77,9 @@ fn main() -> ExitCode {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!("byline: internal error{loc}: {msg}. Please report this with the input that caused it.");
+        eprintln!(
+            "byline: internal error{loc}: {msg}. Please report this with the input that caused it."
+        );
     }));
     let args = match Args::try_parse() {
         Ok(a) => a,

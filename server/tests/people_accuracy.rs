@@ -38,16 +38,23 @@ fn people_accuracy_on_labelled_sentences() {
         rules: &rules,
         fallback_date: None,
     };
-    let (mut tp, mut fp, mut fn_, mut cases, mut negatives) = (0usize, 0usize, 0usize, 0usize, 0usize);
+    let (mut tp, mut fp, mut fn_, mut cases, mut negatives) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
     let mut errors = Vec::new();
-    for line in data.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+    for line in data
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
         cases += 1;
         let (text, gold) = parse_case(line);
         if gold.is_empty() {
             negatives += 1;
         }
         let doc = Document::parse(&text, None);
-        let pred: Vec<_> = find_people(&doc, &ctx).into_iter().map(|m| m.span).collect();
+        let pred: Vec<_> = find_people(&doc, &ctx)
+            .into_iter()
+            .map(|m| m.span)
+            .collect();
         for p in &pred {
             if gold.contains(p) {
                 tp += 1;

@@ -11,7 +11,10 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// The `byline` binary under test: `$BYLINE_BIN`, else `target/debug/byline` built once with
@@ -27,7 +30,16 @@ pub fn byline_bin() -> PathBuf {
             .unwrap_or_else(|| repo_root().join("target"));
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "-q", "-p", "byline", "--bin", "byline", "--features", "fault-injection"])
+            .args([
+                "build",
+                "-q",
+                "-p",
+                "byline",
+                "--bin",
+                "byline",
+                "--features",
+                "fault-injection",
+            ])
             .current_dir(repo_root())
             .status()
             .expect("run cargo build");
@@ -134,7 +146,11 @@ impl Client {
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(if std::env::var_os("BYLINE_TEST_STDERR").is_some() { Stdio::inherit() } else { Stdio::null() })
+            .stderr(if std::env::var_os("BYLINE_TEST_STDERR").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .expect("spawn byline lsp");
         let stdout = child.stdout.take().unwrap();
@@ -203,7 +219,11 @@ impl Client {
 
     /// Wait for the response to request `id`.
     pub fn response(&mut self, id: i64, timeout: Duration) -> Msg {
-        if let Some(i) = self.stash.iter().position(|m| m.get("id") == Some(&json!(id))) {
+        if let Some(i) = self
+            .stash
+            .iter()
+            .position(|m| m.get("id") == Some(&json!(id)))
+        {
             return self.stash.remove(i);
         }
         let deadline = Instant::now() + timeout;
@@ -232,8 +252,15 @@ impl Client {
     }
 
     /// Wait for a notification matching `pred`.
-    pub fn wait_for(&mut self, method: &str, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
-        if let Some(i) = self.notes.iter().position(|m| m.get("method").and_then(Value::as_str) == Some(method) && pred(&m["params"])) {
+    pub fn wait_for(
+        &mut self,
+        method: &str,
+        timeout: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
+        if let Some(i) = self.notes.iter().position(|m| {
+            m.get("method").and_then(Value::as_str) == Some(method) && pred(&m["params"])
+        }) {
             let m = self.notes.remove(i);
             return Some(m["params"].clone());
         }
@@ -275,7 +302,9 @@ impl Client {
 
     /// Wait until background indexing has reported its `end` progress.
     pub fn wait_indexed(&mut self) {
-        let done = self.wait_for("$/progress", Duration::from_secs(30), |p| p["value"]["kind"] == "end");
+        let done = self.wait_for("$/progress", Duration::from_secs(30), |p| {
+            p["value"]["kind"] == "end"
+        });
         assert!(done.is_some(), "indexing never finished");
     }
 
@@ -327,7 +356,9 @@ impl Drop for Client {
 /// Position (line, UTF-16 character) of the first occurrence of `needle` in `text`, plus
 /// `delta` characters.
 pub fn pos_of(text: &str, needle: &str, delta: usize) -> Value {
-    let off = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let off = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
     let before = &text[..off];
     let line = before.matches('\n').count();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

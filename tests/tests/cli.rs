@@ -7,7 +7,10 @@ use serde_json::Value;
 #[test]
 fn no_arguments_prints_help_and_version_works() {
     let (code, out, err) = run_cli(&[], &repo_root());
-    assert_eq!(code, 2, "bare `byline` prints help (clap's missing-subcommand code)");
+    assert_eq!(
+        code, 2,
+        "bare `byline` prints help (clap's missing-subcommand code)"
+    );
     assert!(format!("{out}{err}").contains("Usage"));
     let (code, out, _) = run_cli(&["--version"], &repo_root());
     assert_eq!(code, 0);
@@ -19,7 +22,10 @@ fn missing_path_is_a_clear_error_with_code_2() {
     let (code, out, err) = run_cli(&["check", "no/such/dir"], &repo_root());
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert!(err.contains("no/such/dir: no such file or directory"), "{err}");
+    assert!(
+        err.contains("no/such/dir: no such file or directory"),
+        "{err}"
+    );
     let (code, _, _) = run_cli(&["check", "--format", "yaml"], &repo_root());
     assert_eq!(code, 2);
 }
@@ -35,7 +41,13 @@ fn clean_file_exits_0_and_findings_exit_1() {
     std::fs::write(dir.path().join("bad.md"), "The budget rose.[^9]\n").unwrap();
     let (code, out, _) = run_cli(&["check", "--format", "json", "."], dir.path());
     let v: Value = serde_json::from_str(&out).unwrap();
-    let has_error = v["files"].as_array().unwrap().iter().any(|f| f["diagnostics"].as_array().unwrap().iter().any(|d| d["severity"] == 1));
+    let has_error = v["files"].as_array().unwrap().iter().any(|f| {
+        f["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["severity"] == 1)
+    });
     assert_eq!(code, i32::from(has_error));
     // --fail-on never always exits 0.
     let (code, _, _) = run_cli(&["check", "--fail-on", "never", "."], dir.path());
@@ -50,13 +62,20 @@ fn check_json_contract_paths_and_order() {
     let v: Value = serde_json::from_str(&out).expect("valid JSON");
     assert_eq!(v["version"], 1);
     let files = v["files"].as_array().unwrap();
-    assert!(files.len() >= 12, "corpus has at least 12 articles, got {}", files.len());
+    assert!(
+        files.len() >= 12,
+        "corpus has at least 12 articles, got {}",
+        files.len()
+    );
     let paths: Vec<&str> = files.iter().map(|f| f["path"].as_str().unwrap()).collect();
     let mut sorted = paths.clone();
     sorted.sort();
     assert_eq!(paths, sorted, "files sorted by path");
     for p in &paths {
-        assert!(p.starts_with("tests/corpus/"), "relative path as given: {p}");
+        assert!(
+            p.starts_with("tests/corpus/"),
+            "relative path as given: {p}"
+        );
         assert!(!p.contains("archive/"), "excluded by byline.toml: {p}");
     }
     for f in files {
@@ -68,7 +87,10 @@ fn check_json_contract_paths_and_order() {
             assert!((1..=4).contains(&sev));
             assert!(d["message"].as_str().unwrap().len() > 10);
             let s = &d["range"]["start"];
-            let here = (s["line"].as_u64().unwrap(), s["character"].as_u64().unwrap());
+            let here = (
+                s["line"].as_u64().unwrap(),
+                s["character"].as_u64().unwrap(),
+            );
             assert!(here >= last, "diagnostics sorted by position");
             last = here;
         }
@@ -80,9 +102,15 @@ fn sarif_output_validates_against_the_2_1_0_schema() {
     let root = repo_root();
     let (_, out, _) = run_cli(&["check", "--format", "sarif", "tests/corpus"], &root);
     let sarif: Value = serde_json::from_str(&out).expect("valid JSON");
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(root.join("tests/schemas/sarif-2.1.0.json")).unwrap()).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("tests/schemas/sarif-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
     assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["tool"]["driver"]["name"], "byline");
@@ -99,7 +127,10 @@ fn index_json_contract() {
         let clusters = v[kind].as_array().unwrap();
         let mut ids = std::collections::HashSet::new();
         for c in clusters {
-            assert!(ids.insert(c["id"].as_str().unwrap().to_string()), "unique ids");
+            assert!(
+                ids.insert(c["id"].as_str().unwrap().to_string()),
+                "unique ids"
+            );
             assert!(c["name"].is_string());
             assert!(c["roles"].is_array());
             for m in c["mentions"].as_array().unwrap() {
@@ -118,7 +149,10 @@ fn skipped_files_are_reported_not_fatal() {
     std::fs::write(dir.path().join("ok.md"), "Fine.\n").unwrap();
     let (code, out, err) = run_cli(&["check", "--format", "json", "."], dir.path());
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("latin1.txt") && err.contains("not valid UTF-8"), "{err}");
+    assert!(
+        err.contains("latin1.txt") && err.contains("not valid UTF-8"),
+        "{err}"
+    );
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["files"].as_array().unwrap().len(), 1);
 }

@@ -23,7 +23,9 @@ fn lifecycle_sync_diagnostics_progress() {
     assert_eq!(init["serverInfo"]["name"], "byline");
     assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2);
     // Progress: begin, report(s) with percentage, end — while still answering requests.
-    let begin = c.wait_for("$/progress", T, |p| p["value"]["kind"] == "begin").expect("progress begin");
+    let begin = c
+        .wait_for("$/progress", T, |p| p["value"]["kind"] == "begin")
+        .expect("progress begin");
     assert_eq!(begin["value"]["title"], "Indexing articles");
     c.wait_indexed();
 
@@ -31,7 +33,9 @@ fn lifecycle_sync_diagnostics_progress() {
     let text = "# Draft\n\nThe minister spoke. “It was a long day,” 🎉 王毅 said.\n";
     std::fs::write(&path, text).unwrap();
     let uri = c.open(&path, "markdown");
-    let first = c.wait_for("textDocument/publishDiagnostics", T, diags_for(&uri)).expect("diagnostics after didOpen");
+    let first = c
+        .wait_for("textDocument/publishDiagnostics", T, diags_for(&uri))
+        .expect("diagnostics after didOpen");
     assert_eq!(first["version"], 1);
 
     // Incremental edits with multi-byte text, several in one notification, then more.
@@ -47,11 +51,18 @@ fn lifecycle_sync_diagnostics_progress() {
         "textDocument": {"uri": uri, "version": 3},
         "contentChanges": [{"range": {"start": {"line": 99, "character": 0}, "end": {"line": 99, "character": 0}}, "text": "\nAnalysts say it failed.\n"}]
     }));
-    let last = c.wait_for("textDocument/publishDiagnostics", T, |p| p["uri"] == uri && p["version"] == 3).expect("diagnostics for version 3");
+    let last = c
+        .wait_for("textDocument/publishDiagnostics", T, |p| {
+            p["uri"] == uri && p["version"] == 3
+        })
+        .expect("diagnostics for version 3");
     assert!(last["diagnostics"].is_array());
     // The server's text must equal ours: ask for document symbols (forces a fresh analysis)
     // and check a hover far past the end answers null, not an error.
-    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 500, "character": 500}}));
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 500, "character": 500}}),
+    );
     assert!(h.is_null() || h.is_object());
     assert_eq!(c.shutdown(), 0);
 }
@@ -73,26 +84,52 @@ fn unknown_uris_answer_null() {
     let unknown = json!({"uri": "file:///nowhere/x.md"});
     let pos = json!({"line": 0, "character": 0});
     for (m, params) in [
-        ("textDocument/hover", json!({"textDocument": unknown, "position": pos})),
-        ("textDocument/definition", json!({"textDocument": unknown, "position": pos})),
-        ("textDocument/references", json!({"textDocument": unknown, "position": pos, "context": {"includeDeclaration": true}})),
-        ("textDocument/documentSymbol", json!({"textDocument": unknown})),
+        (
+            "textDocument/hover",
+            json!({"textDocument": unknown, "position": pos}),
+        ),
+        (
+            "textDocument/definition",
+            json!({"textDocument": unknown, "position": pos}),
+        ),
+        (
+            "textDocument/references",
+            json!({"textDocument": unknown, "position": pos, "context": {"includeDeclaration": true}}),
+        ),
+        (
+            "textDocument/documentSymbol",
+            json!({"textDocument": unknown}),
+        ),
         ("textDocument/codeLens", json!({"textDocument": unknown})),
-        ("textDocument/semanticTokens/full", json!({"textDocument": {"uri": "untitled:Untitled-1"}})),
+        (
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": {"uri": "untitled:Untitled-1"}}),
+        ),
     ] {
         assert!(c.request(m, params).is_null(), "{m}");
     }
     // Notifications for unopened documents are ignored.
     c.notify("textDocument/didChange", json!({"textDocument": {"uri": "file:///nowhere/x.md", "version": 2}, "contentChanges": [{"text": "x"}]}));
-    c.notify("textDocument/didClose", json!({"textDocument": {"uri": "file:///nowhere/x.md"}}));
-    assert!(c.request("textDocument/hover", json!({"textDocument": unknown, "position": pos})).is_null());
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": "file:///nowhere/x.md"}}),
+    );
+    assert!(c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": unknown, "position": pos})
+        )
+        .is_null());
     assert_eq!(c.shutdown(), 0);
 }
 
 #[test]
 fn requests_before_initialize_get_an_error_not_a_crash() {
     let mut c = Client::spawn(&["lsp"]);
-    let id = c.request_async("textDocument/hover", json!({"textDocument": {"uri": "file:///x.md"}, "position": {"line": 0, "character": 0}}));
+    let id = c.request_async(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///x.md"}, "position": {"line": 0, "character": 0}}),
+    );
     let r = c.response(id, T);
     assert!(r.get("error").is_some(), "{r}");
     let dir = tempfile::tempdir().unwrap();
@@ -118,7 +155,14 @@ fn late_client_response_after_shutdown_is_harmless() {
     c.initialize(dir.path(), &["utf-16"], json!({}));
     // Don't answer the server's window/workDoneProgress/create until after shutdown.
     let req = c.wait_for("window/workDoneProgress/create", T, |_| true);
-    let pending: Vec<Value> = c.log.lock().unwrap().iter().filter(|m| m.get("method").is_some() && m.get("id").is_some()).cloned().collect();
+    let pending: Vec<Value> = c
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|m| m.get("method").is_some() && m.get("id").is_some())
+        .cloned()
+        .collect();
     let id = c.request_async("shutdown", json!(null));
     let _ = c.response(id, T);
     for m in pending {
@@ -138,18 +182,59 @@ fn watched_file_change_reanalyses_that_file() {
     let mut c = Client::spawn(&["lsp"]);
     c.initialize(root, &["utf-16"], json!({}));
     c.wait_indexed();
-    let reg = c.log.lock().unwrap().iter().any(|m| m["method"] == "client/registerCapability");
+    let reg = c
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|m| m["method"] == "client/registerCapability");
     assert!(reg, "watchers were not registered");
     // A new article appears on disk with a person; workspace symbols must find it.
-    std::fs::write(root.join("b.md"), "GENEVA — Deputy Foreign Minister Sergei Ryabkov said the talks would continue.\n").unwrap();
-    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": file_uri(&root.join("b.md")), "type": 1}]}));
-    let syms = c.request("workspace/symbol", json!({"query": "ryabkov"}));
-    let found = syms.as_array().unwrap().iter().any(|s| s["location"]["uri"] == file_uri(&root.join("b.md")));
+    std::fs::write(
+        root.join("b.md"),
+        "GENEVA — Deputy Foreign Minister Sergei Ryabkov said the talks would continue.\n",
+    )
+    .unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&root.join("b.md")), "type": 1}]}),
+    );
+    // The notification is handled concurrently with later requests: poll briefly.
+    let b_uri = file_uri(&root.join("b.md"));
+    let mut syms = json!([]);
+    let mut found = false;
+    for _ in 0..50 {
+        syms = c.request("workspace/symbol", json!({"query": "ryabkov"}));
+        found = syms
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["location"]["uri"] == b_uri);
+        if found {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
     // Deleted: it disappears.
     std::fs::remove_file(root.join("b.md")).unwrap();
-    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": file_uri(&root.join("b.md")), "type": 3}]}));
-    let syms2 = c.request("workspace/symbol", json!({"query": "ryabkov"}));
-    assert!(syms2.as_array().unwrap().iter().all(|s| s["location"]["uri"] != file_uri(&root.join("b.md"))));
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&root.join("b.md")), "type": 3}]}),
+    );
+    let mut gone = false;
+    for _ in 0..50 {
+        let syms2 = c.request("workspace/symbol", json!({"query": "ryabkov"}));
+        gone = syms2
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["location"]["uri"] != b_uri);
+        if gone {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(gone, "deleted file still indexed");
     assert!(found, "new file on disk was not indexed: {syms}");
     assert_eq!(c.shutdown(), 0);
 }

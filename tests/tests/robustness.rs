@@ -18,7 +18,10 @@ fn malformed_config_is_a_diagnostic_and_last_good_config_stays() {
     std::fs::write(root.join("byline.toml"), "[rules]\nweasel-word = \"off\n").unwrap();
     let (code, out, _) = run_cli(&["check", "--format", "json", "."], root);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("config-error") && out.contains("TOML syntax error"), "{out}");
+    assert!(
+        out.contains("config-error") && out.contains("TOML syntax error"),
+        "{out}"
+    );
 
     // Server: open with a good config, then the editor breaks it.
     std::fs::write(root.join("byline.toml"), "[rules]\nweasel-word = \"off\"\n").unwrap();
@@ -27,14 +30,20 @@ fn malformed_config_is_a_diagnostic_and_last_good_config_stays() {
     c.wait_indexed();
     let cfg_uri = c.open(&root.join("byline.toml"), "toml");
     c.notify("textDocument/didChange", json!({"textDocument": {"uri": cfg_uri, "version": 2}, "contentChanges": [{"text": "[rules\nweasel-word = 3\n"}]}));
-    let d = c.wait_for("textDocument/publishDiagnostics", T, |p| p["uri"] == cfg_uri && p["version"] == 2).expect("config diagnostics");
+    let d = c
+        .wait_for("textDocument/publishDiagnostics", T, |p| {
+            p["uri"] == cfg_uri && p["version"] == 2
+        })
+        .expect("config diagnostics");
     let diags = d["diagnostics"].as_array().unwrap();
     assert_eq!(diags.len(), 1, "{d}");
     assert_eq!(diags[0]["code"], "config-error");
     assert_eq!(diags[0]["range"]["start"]["line"], 0);
     // Still serving.
     let a = c.open(&root.join("a.md"), "markdown");
-    assert!(c.wait_for("textDocument/publishDiagnostics", T, |p| p["uri"] == a).is_some());
+    assert!(c
+        .wait_for("textDocument/publishDiagnostics", T, |p| p["uri"] == a)
+        .is_some());
     assert_eq!(c.shutdown(), 0);
 }
 
@@ -49,9 +58,24 @@ fn non_utf8_and_huge_files_are_skipped_with_a_log_line() {
     let mut c = Client::spawn(&["lsp"]);
     c.initialize(root, &["utf-16"], json!({}));
     c.wait_indexed();
-    let logs: Vec<String> = c.log.lock().unwrap().iter().filter(|m| m["method"] == "window/logMessage").map(|m| m["params"]["message"].as_str().unwrap_or("").to_string()).collect();
-    assert!(logs.iter().any(|l| l.contains("latin1.txt") && l.contains("UTF-8")), "{logs:?}");
-    assert!(logs.iter().any(|l| l.contains("huge.md") && l.contains("MiB")), "{logs:?}");
+    let logs: Vec<String> = c
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|m| m["method"] == "window/logMessage")
+        .map(|m| m["params"]["message"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        logs.iter()
+            .any(|l| l.contains("latin1.txt") && l.contains("UTF-8")),
+        "{logs:?}"
+    );
+    assert!(
+        logs.iter()
+            .any(|l| l.contains("huge.md") && l.contains("MiB")),
+        "{logs:?}"
+    );
     assert_eq!(c.shutdown(), 0);
 }
 
@@ -62,11 +86,24 @@ fn huge_open_document_and_huge_line_do_not_hang() {
     let mut c = Client::spawn(&["lsp"]);
     c.initialize(root, &["utf-16"], json!({}));
     // A 4 MiB single line opened in the editor is analysed and answered.
-    let line = "Officials said “it is fine” and analysts say 5 percent. ".repeat(4 * 1024 * 1024 / 58);
+    let line =
+        "Officials said “it is fine” and analysts say 5 percent. ".repeat(4 * 1024 * 1024 / 58);
     let uri = "file:///tmp/byline-huge-line.md";
-    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": line}}));
-    assert!(c.wait_for("textDocument/publishDiagnostics", Duration::from_secs(60), |p| p["uri"] == uri).is_some());
-    let h = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 4_000_000}}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": line}}),
+    );
+    assert!(c
+        .wait_for(
+            "textDocument/publishDiagnostics",
+            Duration::from_secs(60),
+            |p| p["uri"] == uri
+        )
+        .is_some());
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 4_000_000}}),
+    );
     assert!(h.is_null() || h.is_object());
     assert_eq!(c.shutdown(), 0);
 }
@@ -85,7 +122,10 @@ fn out_of_range_positions_are_clamped() {
         {"range": {"start": {"line": 42, "character": 7}, "end": {"line": 43, "character": 0}}, "text": "Z"}
     ]}));
     for (l, ch) in [(0, 1000), (1000, 0), (u32::MAX as u64, u32::MAX as u64)] {
-        let r = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": l, "character": ch}}));
+        let r = c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": l, "character": ch}}),
+        );
         assert!(r.is_null() || r.is_object());
     }
     // The text the server holds: semantic tokens over the whole doc must not fail, and a
@@ -105,7 +145,10 @@ fn garbage_json_rpc_and_wrong_params_get_errors_and_server_keeps_serving() {
     // Valid JSON, not JSON-RPC.
     c.send_raw(b"Content-Length: 2\r\n\r\n[]");
     // Wrong parameter types.
-    let id = c.request_async("textDocument/hover", json!({"textDocument": 5, "position": "here"}));
+    let id = c.request_async(
+        "textDocument/hover",
+        json!({"textDocument": 5, "position": "here"}),
+    );
     let r = c.response(id, T);
     assert!(r.get("error").is_some(), "{r}");
     // Unknown method.
@@ -136,7 +179,11 @@ fn config_replaced_with_garbage_mid_session_and_file_deleted_while_indexing() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     for i in 0..300 {
-        std::fs::write(root.join(format!("a{i}.md")), format!("Minister Anna Berg{i} said the plan works.\n")).unwrap();
+        std::fs::write(
+            root.join(format!("a{i}.md")),
+            format!("Minister Anna Berg{i} said the plan works.\n"),
+        )
+        .unwrap();
     }
     std::fs::write(root.join("byline.toml"), "[rules]\n").unwrap();
     let mut c = Client::spawn(&["lsp"]);
@@ -159,7 +206,10 @@ fn rapid_edits_with_interleaved_requests_keep_the_text_exact() {
     let mut c = Client::spawn(&["lsp"]);
     c.initialize(dir.path(), &["utf-16"], json!({}));
     let uri = file_uri(&dir.path().join("live.md"));
-    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": ""}}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": ""}}),
+    );
     let sentence = "Ryabkov said “nyet” 🎉 王毅. ";
     let mut expected = String::new();
     let mut version = 1;
@@ -169,12 +219,19 @@ fn rapid_edits_with_interleaved_requests_keep_the_text_exact() {
         let line = expected.matches('\n').count();
         let col = expected.rsplit('\n').next().unwrap().encode_utf16().count();
         version += 1;
-        let text = if n % 97 == 96 { "\n".to_string() } else { ch.to_string() };
+        let text = if n % 97 == 96 {
+            "\n".to_string()
+        } else {
+            ch.to_string()
+        };
         c.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version},
             "contentChanges": [{"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": text}]}));
         expected.push_str(&text);
         if n % 250 == 0 {
-            pending.push(c.request_async("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 1}})));
+            pending.push(c.request_async(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 1}}),
+            ));
             pending.push(c.request_async("textDocument/references", json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 1}, "context": {"includeDeclaration": true}})));
         }
     }
@@ -187,16 +244,42 @@ fn rapid_edits_with_interleaved_requests_keep_the_text_exact() {
     // full-range code action request that echoes nothing — instead compare via a didSave-free
     // trick: replace everything with our expected text and check the server's tokens agree
     // with a fresh open of the same text.
-    let last = c.wait_for("textDocument/publishDiagnostics", Duration::from_secs(30), |p| p["uri"] == uri && p["version"] == version);
-    assert!(last.is_some(), "diagnostics for the final version {version}");
-    let toks_live = c.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri}}));
+    let last = c.wait_for(
+        "textDocument/publishDiagnostics",
+        Duration::from_secs(30),
+        |p| p["uri"] == uri && p["version"] == version,
+    );
+    assert!(
+        last.is_some(),
+        "diagnostics for the final version {version}"
+    );
+    let toks_live = c.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": uri}}),
+    );
     let uri2 = file_uri(&dir.path().join("fresh.md"));
     c.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri2, "languageId": "markdown", "version": 1, "text": expected}}));
-    let toks_fresh = c.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri2}}));
+    let toks_fresh = c.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": uri2}}),
+    );
     let d_live = last.unwrap()["diagnostics"].clone();
-    let d_fresh = c.wait_for("textDocument/publishDiagnostics", T, |p| p["uri"] == uri2).unwrap()["diagnostics"].clone();
+    let d_fresh = c
+        .wait_for("textDocument/publishDiagnostics", T, |p| p["uri"] == uri2)
+        .unwrap()["diagnostics"]
+        .clone();
     assert_eq!(toks_live, toks_fresh, "same text → same tokens");
-    let strip = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|d| (d["range"].clone(), d["code"].clone(), d["message"].clone())).collect::<Vec<_>>();
-    assert_eq!(strip(&d_live), strip(&d_fresh), "same text → same diagnostics");
+    let strip = |v: &serde_json::Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["range"].clone(), d["code"].clone(), d["message"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip(&d_live),
+        strip(&d_fresh),
+        "same text → same diagnostics"
+    );
     assert_eq!(c.shutdown(), 0);
 }

@@ -107,8 +107,9 @@ static FOOTNOTE_REF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\^([^\]\s]{1,64})\]").unwrap());
 static FOOTNOTE_DEF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^[ \t]{0,3}\[\^([^\]\s]{1,64})\]:").unwrap());
-static LINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(!?)\[([^\]\n]{0,500})\]\(([^)\s]{0,2000})(?:\s+\x22[^\x22\n]*\x22)?\)").unwrap());
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(!?)\[([^\]\n]{0,500})\]\(([^)\s]{0,2000})(?:\s+\x22[^\x22\n]*\x22)?\)").unwrap()
+});
 static COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--(.*?)-->").unwrap());
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([A-Z][A-Z.'\-]+(?:[ \u{a0}][A-Z][A-Z.'\-]+){0,3})(?:,[ \u{a0}][A-Z][A-Za-z.]+(?:[ \u{a0}][A-Z][a-z]+)?(?:[ \u{a0}]\d{1,2})?)?[ \u{a0}]*(?:\([A-Za-z .&]+\))?[ \u{a0}]*[—–-]+[ \u{a0}]").unwrap()
@@ -306,10 +307,18 @@ impl<'a> Document<'a> {
 
 fn date_from_caps(c: &regex::Captures<'_>) -> Option<NaiveDate> {
     if let (Some(y), Some(m), Some(d)) = (c.get(1), c.get(2), c.get(3)) {
-        return NaiveDate::from_ymd_opt(y.as_str().parse().ok()?, m.as_str().parse().ok()?, d.as_str().parse().ok()?);
+        return NaiveDate::from_ymd_opt(
+            y.as_str().parse().ok()?,
+            m.as_str().parse().ok()?,
+            d.as_str().parse().ok()?,
+        );
     }
     let month = month_number(c.get(4)?.as_str())?;
-    NaiveDate::from_ymd_opt(c.get(6)?.as_str().parse().ok()?, month, c.get(5)?.as_str().parse().ok()?)
+    NaiveDate::from_ymd_opt(
+        c.get(6)?.as_str().parse().ok()?,
+        month,
+        c.get(5)?.as_str().parse().ok()?,
+    )
 }
 
 /// "Sept" / "September" / "sep." → 9.
@@ -385,9 +394,8 @@ fn front_matter(text: &str, meta: &mut DocMeta, prose: &mut [u8]) -> usize {
             match key.as_str() {
                 "title" | "headline" => meta.title = Some(unq.to_string()),
                 "date" | "published" | "pubdate" => {
-                    meta.date = crate::config::parse_loose_date(unq).or_else(|| {
-                        FULL_DATE.captures(unq).and_then(|c| date_from_caps(&c))
-                    })
+                    meta.date = crate::config::parse_loose_date(unq)
+                        .or_else(|| FULL_DATE.captures(unq).and_then(|c| date_from_caps(&c)))
                 }
                 "author" | "byline" | "authors" if !unq.is_empty() => {
                     meta.author = Some(unq.to_string());
@@ -488,13 +496,20 @@ fn blocks(text: &str, body_start: usize, prose: &mut [u8]) -> Vec<Block> {
     let mut first_text_line = true;
     let flush = |para: &mut Option<(usize, usize, BlockKind)>, out: &mut Vec<Block>| {
         if let Some((s, e, k)) = para.take() {
-            out.push(Block { span: s..e, kind: k });
+            out.push(Block {
+                span: s..e,
+                kind: k,
+            });
         }
     };
     while pos < text.len() {
         let nl = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
         let next = (nl + 1).min(text.len());
-        let content_end = if nl > pos && text.as_bytes()[nl - 1] == b'\r' { nl - 1 } else { nl };
+        let content_end = if nl > pos && text.as_bytes()[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
         // Work on the prose view (comments/code already blanked).
         let line = std::str::from_utf8(&prose[pos..content_end]).unwrap_or("");
         let trimmed = line.trim_start_matches([' ', '\t']);
@@ -516,7 +531,8 @@ fn blocks(text: &str, body_start: usize, prose: &mut [u8]) -> Vec<Block> {
         if trimmed.starts_with('#') {
             flush(&mut para, &mut out);
             let hashes = trimmed.bytes().take_while(|&b| b == b'#').count();
-            if hashes <= 6 && trimmed[hashes..].starts_with([' ', '\t']) || trimmed.len() == hashes {
+            if hashes <= 6 && trimmed[hashes..].starts_with([' ', '\t']) || trimmed.len() == hashes
+            {
                 blank(prose, pos..pos + indent + hashes);
                 out.push(Block {
                     span: pos..content_end,
@@ -528,7 +544,11 @@ fn blocks(text: &str, body_start: usize, prose: &mut [u8]) -> Vec<Block> {
             }
         }
         if trimmed.starts_with('>') {
-            let q = indent + trimmed.bytes().take_while(|&b| b == b'>' || b == b' ').count();
+            let q = indent
+                + trimmed
+                    .bytes()
+                    .take_while(|&b| b == b'>' || b == b' ')
+                    .count();
             blank(prose, pos..pos + q);
             match &mut para {
                 Some((_, e, BlockKind::BlockQuote)) => *e = content_end,
@@ -570,7 +590,8 @@ fn blocks(text: &str, body_start: usize, prose: &mut [u8]) -> Vec<Block> {
             continue;
         }
         // Setext heading underline ("===" / "---") turns the paragraph into a heading.
-        if (trimmed.trim_end().chars().all(|c| c == '=') || trimmed.trim_end().chars().all(|c| c == '-'))
+        if (trimmed.trim_end().chars().all(|c| c == '=')
+            || trimmed.trim_end().chars().all(|c| c == '-'))
             && trimmed.trim_end().len() >= 3
         {
             blank(prose, pos..content_end);
@@ -582,15 +603,21 @@ fn blocks(text: &str, body_start: usize, prose: &mut [u8]) -> Vec<Block> {
             continue;
         }
         match &mut para {
-            Some((_, e, BlockKind::Paragraph)) | Some((_, e, BlockKind::ListItem)) | Some((_, e, BlockKind::FootnoteDef)) => {
-                *e = content_end
-            }
+            Some((_, e, BlockKind::Paragraph))
+            | Some((_, e, BlockKind::ListItem))
+            | Some((_, e, BlockKind::FootnoteDef)) => *e = content_end,
             _ => {
                 flush(&mut para, &mut out);
                 // A plain-text headline: the first line, standing alone, without final punctuation.
-                let alone = text[next..].starts_with('\n') || text[next..].starts_with("\r\n") || next >= text.len();
+                let alone = text[next..].starts_with('\n')
+                    || text[next..].starts_with("\r\n")
+                    || next >= text.len();
                 let t = trimmed.trim_end();
-                let kind = if first_text_line && alone && !t.ends_with(['.', '!', '?', ':', '"', '”']) && t.len() < 200 {
+                let kind = if first_text_line
+                    && alone
+                    && !t.ends_with(['.', '!', '?', ':', '"', '”'])
+                    && t.len() < 200
+                {
                     BlockKind::Heading
                 } else {
                     BlockKind::Paragraph
@@ -605,7 +632,10 @@ fn blocks(text: &str, body_start: usize, prose: &mut [u8]) -> Vec<Block> {
     // Headline detection needs the paragraph to be one line: a plain headline block spanning
     // several lines is a paragraph after all.
     for b in &mut out {
-        if b.kind == BlockKind::Heading && text[b.span.clone()].contains('\n') && !text[b.span.clone()].trim_start().starts_with('#') {
+        if b.kind == BlockKind::Heading
+            && text[b.span.clone()].contains('\n')
+            && !text[b.span.clone()].trim_start().starts_with('#')
+        {
             b.kind = BlockKind::Paragraph;
         }
     }
@@ -634,7 +664,13 @@ mod tests {
         let kinds: Vec<_> = d.blocks.iter().map(|b| b.kind).collect();
         assert_eq!(
             kinds,
-            vec![BlockKind::Heading, BlockKind::Paragraph, BlockKind::ListItem, BlockKind::ListItem, BlockKind::BlockQuote]
+            vec![
+                BlockKind::Heading,
+                BlockKind::Paragraph,
+                BlockKind::ListItem,
+                BlockKind::ListItem,
+                BlockKind::BlockQuote
+            ]
         );
         assert_eq!(d.meta.dateline.as_ref().unwrap().1, "GENEVA");
         assert!(d.prose.starts_with("   "));
@@ -646,7 +682,15 @@ mod tests {
         let t = "Talks in Geneva end without deal\n\nBy Anna Keller\n\nPARIS (Reuters) - The meeting ended.\n\nPhoto: Marc Dubois/Ledger\n";
         let d = Document::parse(t, None);
         let kinds: Vec<_> = d.blocks.iter().map(|b| b.kind).collect();
-        assert_eq!(kinds, vec![BlockKind::Heading, BlockKind::Byline, BlockKind::Paragraph, BlockKind::Credit]);
+        assert_eq!(
+            kinds,
+            vec![
+                BlockKind::Heading,
+                BlockKind::Byline,
+                BlockKind::Paragraph,
+                BlockKind::Credit
+            ]
+        );
         assert_eq!(d.meta.author.as_deref(), Some("Anna Keller"));
         assert_eq!(d.meta.dateline.as_ref().unwrap().1, "PARIS");
     }
@@ -691,7 +735,18 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for t in ["---\n", "---\ntitle: x", "<!--", "```\ncode", "[^", "\r\n\r\n", "> ", "#", "- ", "\u{a0}—\u{a0}"] {
+        for t in [
+            "---\n",
+            "---\ntitle: x",
+            "<!--",
+            "```\ncode",
+            "[^",
+            "\r\n\r\n",
+            "> ",
+            "#",
+            "- ",
+            "\u{a0}—\u{a0}",
+        ] {
             let d = Document::parse(t, None);
             assert_eq!(d.prose.len(), t.len());
         }

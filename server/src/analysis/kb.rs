@@ -108,7 +108,10 @@ impl KbIndex {
         for (pi, p) in people.iter().enumerate() {
             for (ri, r) in p.roles.iter().enumerate() {
                 let words = content_words(&r.title);
-                if let Some(w) = words.iter().min_by_key(|w| (freq.get(*w).copied().unwrap_or(0), (*w).clone())) {
+                if let Some(w) = words
+                    .iter()
+                    .min_by_key(|w| (freq.get(*w).copied().unwrap_or(0), (*w).clone()))
+                {
                     role_index.entry(w.clone()).or_default().push((pi, ri));
                 }
             }
@@ -193,9 +196,13 @@ impl KbIndex {
         probes.sort_unstable();
         probes.dedup();
         for w in probes {
-            let Some(cands) = self.role_index.get(w) else { continue };
+            let Some(cands) = self.role_index.get(w) else {
+                continue;
+            };
             for &(i, ri) in cands {
-                let Some(r) = self.people.get(i).and_then(|p| p.roles.get(ri)) else { continue };
+                let Some(r) = self.people.get(i).and_then(|p| p.roles.get(ri)) else {
+                    continue;
+                };
                 if let Some(d) = date {
                     if !r.held_on(d) {
                         continue;
@@ -218,7 +225,9 @@ impl KbIndex {
     /// match their country). Words like "former" make no role match (the text says it is past).
     pub fn roles_described_by(&self, person: usize, written: &str) -> Vec<&KbRole> {
         let words = content_words(written);
-        let Some(p) = self.people.get(person) else { return Vec::new() };
+        let Some(p) = self.people.get(person) else {
+            return Vec::new();
+        };
         if words.is_empty() || words.iter().any(|w| PAST_WORDS.contains(&w.as_str())) {
             return Vec::new();
         }
@@ -229,15 +238,33 @@ impl KbIndex {
                 if let Some(o) = &r.organization {
                     kb_words.extend(content_words(o));
                 }
-                words.iter().all(|w| kb_words.iter().any(|k| same_word(w, k) || k.starts_with(w.as_str()) && w.len() >= 5))
-                    && content_words(&r.title).iter().any(|k| words.iter().any(|w| same_word(w, k)))
+                words.iter().all(|w| {
+                    kb_words
+                        .iter()
+                        .any(|k| same_word(w, k) || k.starts_with(w.as_str()) && w.len() >= 5)
+                }) && content_words(&r.title)
+                    .iter()
+                    .any(|k| words.iter().any(|w| same_word(w, k)))
             })
             .collect()
     }
 }
 
 /// Words in a written title that put the role in the past or the future.
-const PAST_WORDS: &[&str] = &["former", "ex", "then", "late", "outgoing", "incoming", "designate", "elect", "future", "previous", "onetime", "erstwhile"];
+const PAST_WORDS: &[&str] = &[
+    "former",
+    "ex",
+    "then",
+    "late",
+    "outgoing",
+    "incoming",
+    "designate",
+    "elect",
+    "future",
+    "previous",
+    "onetime",
+    "erstwhile",
+];
 
 /// Levenshtein distance over chars (for short names).
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -257,8 +284,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 const STOP: &[&str] = &[
-    "the", "a", "an", "of", "to", "for", "in", "on", "at", "and", "s", "its", "his", "her", "their", "our", "top",
-    "senior", "new", "current", "then-", "said",
+    "the", "a", "an", "of", "to", "for", "in", "on", "at", "and", "s", "its", "his", "her",
+    "their", "our", "top", "senior", "new", "current", "then-", "said",
 ];
 
 fn content_words(s: &str) -> Vec<String> {
@@ -293,37 +320,37 @@ fn same_word(a: &str, b: &str) -> bool {
 }
 
 const PAIRS: &[(&str, &str)] = &[
-        ("french", "france"),
-        ("german", "germany"),
-        ("russian", "russia"),
-        ("american", "us"),
-        ("american", "united"),
-        ("us", "united"),
-        ("british", "uk"),
-        ("british", "britain"),
-        ("chinese", "china"),
-        ("danish", "denmark"),
-        ("swedish", "sweden"),
-        ("italian", "italy"),
-        ("spanish", "spain"),
-        ("ukrainian", "ukraine"),
-        ("japanese", "japan"),
-        ("indian", "india"),
-        ("iranian", "iran"),
-        ("israeli", "israel"),
-        ("turkish", "turkey"),
-        ("polish", "poland"),
-        ("dutch", "netherlands"),
-        ("swiss", "switzerland"),
-        ("norwegian", "norway"),
-        ("finnish", "finland"),
-        ("european", "eu"),
-        ("france", "elysee"),
-        ("us", "america"),
-        ("american", "america"),
-        ("kremlin", "russia"),
-        ("kremlin", "russian"),
-    ];
+    ("french", "france"),
+    ("german", "germany"),
+    ("russian", "russia"),
+    ("american", "us"),
+    ("american", "united"),
+    ("us", "united"),
+    ("british", "uk"),
+    ("british", "britain"),
+    ("chinese", "china"),
+    ("danish", "denmark"),
+    ("swedish", "sweden"),
+    ("italian", "italy"),
+    ("spanish", "spain"),
+    ("ukrainian", "ukraine"),
+    ("japanese", "japan"),
+    ("indian", "india"),
+    ("iranian", "iran"),
+    ("israeli", "israel"),
+    ("turkish", "turkey"),
+    ("polish", "poland"),
+    ("dutch", "netherlands"),
+    ("swiss", "switzerland"),
+    ("norwegian", "norway"),
+    ("finnish", "finland"),
+    ("european", "eu"),
+    ("france", "elysee"),
+    ("us", "america"),
+    ("american", "america"),
+    ("kremlin", "russia"),
+    ("kremlin", "russian"),
+];
 
 fn role_matches(text_words: &[String], role: &KbRole) -> bool {
     let has = |w: &str| text_words.iter().any(|t| same_word(t, w));
@@ -385,16 +412,53 @@ mod tests {
     fn dated_roles_resolve_holder() {
         let kb = KbIndex::new(
             vec![
-                person("a", "Anne-Marie Descôtes", &[], vec![role("Ambassador", Some("France"), "2017", Some("2025-06-30"))]),
-                person("b", "François Delattre", &[], vec![role("Ambassador to Germany", Some("France"), "2025-07-01", None)]),
-                person("c", "Jane Roe", &[], vec![role("Director", Some("CIA"), "2024-01-01", None)]),
+                person(
+                    "a",
+                    "Anne-Marie Descôtes",
+                    &[],
+                    vec![role(
+                        "Ambassador",
+                        Some("France"),
+                        "2017",
+                        Some("2025-06-30"),
+                    )],
+                ),
+                person(
+                    "b",
+                    "François Delattre",
+                    &[],
+                    vec![role(
+                        "Ambassador to Germany",
+                        Some("France"),
+                        "2025-07-01",
+                        None,
+                    )],
+                ),
+                person(
+                    "c",
+                    "Jane Roe",
+                    &[],
+                    vec![role("Director", Some("CIA"), "2024-01-01", None)],
+                ),
             ],
             vec![],
         );
         let d = |s| crate::config::parse_loose_date(s);
-        assert_eq!(kb.holder_of("the French ambassador to Germany", d("2024-05-01")).map(|x| x.0), Some(0));
-        assert_eq!(kb.holder_of("the French ambassador to Germany", d("2026-03-12")).map(|x| x.0), Some(1));
-        assert_eq!(kb.holder_of("the CIA director", d("2026-03-12")).map(|x| x.0), Some(2));
+        assert_eq!(
+            kb.holder_of("the French ambassador to Germany", d("2024-05-01"))
+                .map(|x| x.0),
+            Some(0)
+        );
+        assert_eq!(
+            kb.holder_of("the French ambassador to Germany", d("2026-03-12"))
+                .map(|x| x.0),
+            Some(1)
+        );
+        assert_eq!(
+            kb.holder_of("the CIA director", d("2026-03-12"))
+                .map(|x| x.0),
+            Some(2)
+        );
         assert_eq!(kb.holder_of("the finance minister", d("2026-03-12")), None);
     }
 }

@@ -151,6 +151,9 @@ pub struct EventMention {
     pub text: String,
     /// Lower-cased trigger noun ("summit").
     pub trigger: String,
+    /// Lexicon group of the trigger ("talks", "summit", "negotiations" → "meeting"): mentions
+    /// link across articles only within one class and group. Defaults to the trigger word.
+    pub group: String,
     pub class: EventClass,
     /// Normalised place (city) if known: "geneva".
     pub place: Option<String>,
@@ -214,7 +217,9 @@ pub struct Quote {
 // ---------------------------------------------------------------------------------------------
 // Findings
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -270,6 +275,20 @@ pub struct Finding {
     /// Related places in the same file with a note ("nearest candidate speaker").
     pub related: Vec<(Span, String)>,
     pub fixes: Vec<Fix>,
+}
+
+impl FileAnalysis {
+    /// Drop what only an open editor needs (findings, quotes, attributions, sentences) and
+    /// release spare capacity: the language server does this for files indexed from disk,
+    /// whose diagnostics it never publishes; the cross-file people and event data stay.
+    pub fn compact(&mut self) {
+        self.sentences = Vec::new();
+        self.attributions = Vec::new();
+        self.quotes = Vec::new();
+        self.findings = Vec::new();
+        self.people.shrink_to_fit();
+        self.events.shrink_to_fit();
+    }
 }
 
 /// Analyse one article. Never panics; total on any `&str`.

@@ -7,7 +7,6 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
 use super::{counts, FileReport};
 use crate::analysis::Severity;
-use crate::lsp::position::{Encoding, LineIndex};
 
 fn level(s: Severity) -> Level<'static> {
     match s {
@@ -29,7 +28,6 @@ pub fn render(out: &mut impl Write, reports: &[FileReport], color: bool) -> std:
         Renderer::plain()
     };
     for r in reports {
-        let index = LineIndex::new(&r.text);
         let items = r
             .findings
             .iter()
@@ -40,25 +38,13 @@ pub fn render(out: &mut impl Write, reports: &[FileReport], color: bool) -> std:
                     .map(|p| (p.severity, None, &p.message, p.span.clone())),
             );
         for (sev, code, message, span) in items {
-            let pos = index.position(&r.text, span.start, Encoding::Utf8);
-            // Column for humans: 1-based, in characters.
-            let line_start = index.offset(
-                &r.text,
-                tower_lsp_server::ls_types::Position {
-                    line: pos.line,
-                    character: 0,
-                },
-                Encoding::Utf8,
-            );
-            let col = r.text[line_start..span.start.max(line_start)].chars().count() + 1;
-            let origin = format!("{}:{}:{}", r.display, pos.line + 1, col);
             let mut title = level(sev).primary_title(message.as_str());
             if let Some(c) = code {
                 title = title.id(c);
             }
             let report = [title.element(
                 Snippet::source(r.text.as_ref())
-                    .path(origin.as_str())
+                    .path(r.display.as_str())
                     .fold(true)
                     .annotation(AnnotationKind::Primary.span(span.clone())),
             )];
@@ -66,7 +52,10 @@ pub fn render(out: &mut impl Write, reports: &[FileReport], color: bool) -> std:
         }
     }
     let [e, w, i, h] = counts(reports);
-    let files = reports.iter().filter(|r| r.config_problems.is_empty()).count();
+    let files = reports
+        .iter()
+        .filter(|r| r.config_problems.is_empty())
+        .count();
     writeln!(
         out,
         "{} checked: {}, {}, {}, {}",

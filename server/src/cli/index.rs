@@ -45,7 +45,10 @@ pub fn index_json(loaded: &Loaded) -> serde_json::Value {
             let (display, text) = texts
                 .entry(l.file)
                 .or_insert_with(|| {
-                    let text = ws.file(l.file).map(|f| f.text.clone()).unwrap_or_else(|| Arc::from(""));
+                    let text = ws
+                        .file(l.file)
+                        .map(|f| f.text.clone())
+                        .unwrap_or_else(|| Arc::from(""));
                     (loaded.display(&l.path), text)
                 })
                 .clone();
@@ -93,7 +96,9 @@ pub fn index_json(loaded: &Loaded) -> serde_json::Value {
         if locs.is_empty() {
             continue;
         }
-        let Some(s) = ws.event_summary(&key) else { continue };
+        let Some(s) = ws.event_summary(&key) else {
+            continue;
+        };
         let id = make_id(&key, &s.name, &mut used);
         let mut roles = Vec::new();
         if let Some(d) = s.date {

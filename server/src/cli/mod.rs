@@ -93,7 +93,9 @@ impl Loaded {
     pub fn display(&self, abs: &Path) -> String {
         let mut best: Option<(&str, &PathBuf)> = None;
         for (g, a) in &self.given {
-            if abs.starts_with(a) && best.is_none_or(|(_, b)| a.as_os_str().len() > b.as_os_str().len()) {
+            if abs.starts_with(a)
+                && best.is_none_or(|(_, b)| a.as_os_str().len() > b.as_os_str().len())
+            {
                 best = Some((g, a));
             }
         }
@@ -182,7 +184,12 @@ pub fn reports(loaded: &Loaded) -> Vec<FileReport> {
 }
 
 /// `byline check`. Returns the exit code.
-pub fn check(paths: &[String], format: Format, fail_on: FailOn, color: bool) -> Result<i32, CliError> {
+pub fn check(
+    paths: &[String],
+    format: Format,
+    fail_on: FailOn,
+    color: bool,
+) -> Result<i32, CliError> {
     let loaded = load(paths)?;
     for (p, why) in &loaded.skipped {
         eprintln!("byline: skipped {}: {why}", loaded.display(p));
@@ -227,13 +234,14 @@ pub fn check_json(reports: &[FileReport]) -> serde_json::Value {
             let mut diags: Vec<serde_json::Value> = r
                 .findings
                 .iter()
-                .map(|f| serde_json::to_value(convert::diagnostic(&t, uri.as_ref(), f)).unwrap_or_default())
+                .map(|f| {
+                    serde_json::to_value(convert::diagnostic(&t, uri.as_ref(), f))
+                        .unwrap_or_default()
+                })
                 .collect();
-            diags.extend(
-                r.config_problems
-                    .iter()
-                    .map(|p| serde_json::to_value(convert::config_diagnostic(&t, p)).unwrap_or_default()),
-            );
+            diags.extend(r.config_problems.iter().map(|p| {
+                serde_json::to_value(convert::config_diagnostic(&t, p)).unwrap_or_default()
+            }));
             json!({"path": r.display, "diagnostics": diags})
         })
         .collect();

@@ -36,7 +36,11 @@ impl Backend {
         let st = self.state.clone();
         tokio::spawn(async move {
             let roots: Vec<PathBuf> = st.ws.roots();
-            let progress_ok = st.caps.read().map(|c| c.work_done_progress).unwrap_or(false);
+            let progress_ok = st
+                .caps
+                .read()
+                .map(|c| c.work_done_progress)
+                .unwrap_or(false);
             let token = st.next_progress_token();
             let ongoing = if progress_ok
                 && st
@@ -71,7 +75,7 @@ impl Backend {
                         if changed.is_err() { continue; }
                         let (done, total) = *rx.borrow_and_update();
                         if let Some(p) = &ongoing {
-                            let pct = if total == 0 { 100 } else { (done * 100 / total) as u32 };
+                            let pct = (done * 100).checked_div(total).unwrap_or(100) as u32;
                             p.report_with_message(format!("{done}/{total} files"), pct).await;
                         }
                         // Coalesce bursts of updates.
@@ -165,7 +169,10 @@ impl Backend {
                 .map(|p| convert::config_diagnostic(&t, p))
                 .collect();
             if let Some(uri) = convert::path_to_uri(&path) {
-                self.state.client.publish_diagnostics(uri, diags, None).await;
+                self.state
+                    .client
+                    .publish_diagnostics(uri, diags, None)
+                    .await;
             }
         }
     }
@@ -203,7 +210,7 @@ fn negotiate_encoding(params: &InitializeParams) -> Encoding {
         .as_ref()
         .and_then(|g| g.position_encodings.as_ref());
     match offered {
-        Some(list) if list.iter().any(|e| *e == PositionEncodingKind::UTF8) => Encoding::Utf8,
+        Some(list) if list.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
         _ => Encoding::Utf16,
     }
 }
@@ -233,8 +240,11 @@ impl Backend {
         let reason = params["reason"].as_str().unwrap_or("invalid message");
         let preview = params["preview"].as_str().unwrap_or("");
         tracing::warn!("ignored a message: {reason}: {preview}");
-        self.log(MessageType::WARNING, format!("byline: ignored a message from the client ({reason})"))
-            .await;
+        self.log(
+            MessageType::WARNING,
+            format!("byline: ignored a message from the client ({reason})"),
+        )
+        .await;
         let mut e = Error::invalid_request();
         e.message = format!("invalid message: {reason}").into();
         Err(e)
@@ -350,8 +360,14 @@ impl LanguageServer for Backend {
             if st.analyze_open(&key).await && st.generation(&key) == generation {
                 let path = st.docs.get(&key).map(|d| d.path.clone());
                 st.publish(&uri, true).await;
-                if let Some(p) = path.filter(|p| p.file_name().is_some_and(|n| n == config::FILE_NAME)) {
-                    let text = st.docs.get(&key).map(|d| d.rope.to_string()).unwrap_or_default();
+                if let Some(p) =
+                    path.filter(|p| p.file_name().is_some_and(|n| n == config::FILE_NAME))
+                {
+                    let text = st
+                        .docs
+                        .get(&key)
+                        .map(|d| d.rope.to_string())
+                        .unwrap_or_default();
                     let (_, changed) = st.ws.set_config_text(&p, &text);
                     if changed {
                         let st2 = st.clone();
@@ -375,7 +391,10 @@ impl LanguageServer for Backend {
         // Clear diagnostics of closed non-workspace documents.
         let path = self.state.path_of(&uri);
         if self.state.ws.file_by_path(&path).is_none() {
-            self.state.client.publish_diagnostics(uri, vec![], None).await;
+            self.state
+                .client
+                .publish_diagnostics(uri, vec![], None)
+                .await;
         }
     }
 
@@ -410,7 +429,8 @@ impl LanguageServer for Backend {
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let mut config_touched = false;
         for ev in params.changes {
-            let Some(path) = convert::uri_to_path(&ev.uri).map(|p| crate::workspace::normalize(&p)) else {
+            let Some(path) = convert::uri_to_path(&ev.uri).map(|p| crate::workspace::normalize(&p))
+            else {
                 continue;
             };
             if path.file_name().is_some_and(|n| n == config::FILE_NAME) {
@@ -420,8 +440,14 @@ impl LanguageServer for Backend {
                 let text = std::fs::read_to_string(&path).unwrap_or_default();
                 let (problems, changed) = self.state.ws.set_config_text(&path, &text);
                 let t = Text::new(&text, self.state.encoding());
-                let diags = problems.iter().map(|p| convert::config_diagnostic(&t, p)).collect();
-                self.state.client.publish_diagnostics(ev.uri.clone(), diags, None).await;
+                let diags = problems
+                    .iter()
+                    .map(|p| convert::config_diagnostic(&t, p))
+                    .collect();
+                self.state
+                    .client
+                    .publish_diagnostics(ev.uri.clone(), diags, None)
+                    .await;
                 config_touched |= changed;
                 continue;
             }
@@ -429,7 +455,8 @@ impl LanguageServer for Backend {
             let p2 = path.clone();
             let res = tokio::task::spawn_blocking(move || reload_from_disk(&st.ws, &p2)).await;
             if let Ok(Err(msg)) = res {
-                self.log(MessageType::WARNING, format!("byline: {msg}")).await;
+                self.log(MessageType::WARNING, format!("byline: {msg}"))
+                    .await;
             }
         }
         if config_touched {
@@ -443,7 +470,10 @@ impl LanguageServer for Backend {
         features::hover(&self.state, params).await
     }
 
-    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
         features::definition(&self.state, params).await
     }
 
@@ -451,15 +481,24 @@ impl LanguageServer for Backend {
         features::references(&self.state, params).await
     }
 
-    async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
         features::highlight(&self.state, params).await
     }
 
-    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
         features::document_symbols(&self.state, params).await
     }
 
-    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
         features::workspace_symbols(&self.state, params).await
     }
 
@@ -471,7 +510,10 @@ impl LanguageServer for Backend {
         features::inlay_hints(&self.state, params).await
     }
 
-    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
         features::prepare_rename(&self.state, params).await
     }
 
@@ -483,7 +525,10 @@ impl LanguageServer for Backend {
         features::code_actions(&self.state, params).await
     }
 
-    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
         features::semantic_tokens(&self.state, params).await
     }
 }
@@ -494,4 +539,3 @@ pub fn internal(msg: impl std::fmt::Display) -> Error {
     e.message = msg.to_string().into();
     e
 }
-

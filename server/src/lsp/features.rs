@@ -23,12 +23,14 @@ pub fn capabilities(enc: Encoding) -> ServerCapabilities {
             Encoding::Utf8 => PositionEncodingKind::UTF8,
             Encoding::Utf16 => PositionEncodingKind::UTF16,
         }),
-        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-            open_close: Some(true),
-            change: Some(TextDocumentSyncKind::INCREMENTAL),
-            save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-            ..Default::default()
-        })),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
@@ -76,17 +78,17 @@ pub fn capabilities(enc: Encoding) -> ServerCapabilities {
 }
 
 /// Entry + offset for a position request; `None` for unknown documents.
-async fn at(
-    st: &Arc<State>,
-    uri: &Uri,
-    pos: Position,
-) -> Option<(Arc<FileEntry>, usize)> {
+async fn at(st: &Arc<State>, uri: &Uri, pos: Position) -> Option<(Arc<FileEntry>, usize)> {
     let entry = st.entry(uri).await?;
     let offset = Text::new(&entry.text, st.encoding()).offset(pos);
     Some((entry, offset))
 }
 
-fn lsp_location(st: &State, loc: &WsLocation, cache: &mut HashMap<u32, Arc<FileEntry>>) -> Option<Location> {
+fn lsp_location(
+    st: &State,
+    loc: &WsLocation,
+    cache: &mut HashMap<u32, Arc<FileEntry>>,
+) -> Option<Location> {
     let f = match cache.get(&loc.file) {
         Some(f) => f.clone(),
         None => {
@@ -114,7 +116,9 @@ fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
         let Some(f) = st.ws.file(fid) else { continue };
         cache.insert(fid, f.clone());
         let t = Text::new(&f.text, st.encoding());
-        let Some(uri) = st.uri_of(&f.path) else { continue };
+        let Some(uri) = st.uri_of(&f.path) else {
+            continue;
+        };
         for l in ls {
             out.push(Location {
                 uri: uri.clone(),
@@ -167,7 +171,11 @@ fn link(st: &State, loc: &WsLocation) -> String {
 /// Path relative to its workspace root, for display.
 fn display_path(st: &State, p: &Path) -> String {
     match st.ws.root_of(p) {
-        Some(r) => p.strip_prefix(&r).unwrap_or(p).to_string_lossy().into_owned(),
+        Some(r) => p
+            .strip_prefix(&r)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned(),
         None => p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -184,9 +192,18 @@ pub fn person_hover_markdown(st: &State, key: &str, date: Option<chrono::NaiveDa
         }
         match &info.current_role {
             Some(r) => {
-                let org = r.organization.as_deref().map(|o| format!(", {o}")).unwrap_or_default();
+                let org = r
+                    .organization
+                    .as_deref()
+                    .map(|o| format!(", {o}"))
+                    .unwrap_or_default();
                 let since = r.from.map(|f| format!(" (since {f})")).unwrap_or_default();
-                md.push_str(&format!("\n**{}{}**{}\n", md_escape(&r.title), md_escape(&org), since));
+                md.push_str(&format!(
+                    "\n**{}{}**{}\n",
+                    md_escape(&r.title),
+                    md_escape(&org),
+                    since
+                ));
             }
             None => {
                 if let Some(r) = kb.roles.last() {
@@ -203,9 +220,19 @@ pub fn person_hover_markdown(st: &State, key: &str, date: Option<chrono::NaiveDa
             md.push_str("\nRoles on record:\n");
             for r in &kb.roles {
                 let from = r.from.map(|d| d.to_string()).unwrap_or_else(|| "?".into());
-                let to = r.to.map(|d| d.to_string()).unwrap_or_else(|| "present".into());
-                let org = r.organization.as_deref().map(|o| format!(", {o}")).unwrap_or_default();
-                md.push_str(&format!("- {}{} ({from} – {to})\n", md_escape(&r.title), md_escape(&org)));
+                let to =
+                    r.to.map(|d| d.to_string())
+                        .unwrap_or_else(|| "present".into());
+                let org = r
+                    .organization
+                    .as_deref()
+                    .map(|o| format!(", {o}"))
+                    .unwrap_or_default();
+                md.push_str(&format!(
+                    "- {}{} ({from} – {to})\n",
+                    md_escape(&r.title),
+                    md_escape(&org)
+                ));
             }
         }
     }
@@ -229,9 +256,17 @@ pub fn person_hover_markdown(st: &State, key: &str, date: Option<chrono::NaiveDa
     md.push_str(&format!(
         "\nMentioned in {} {} ({} {})",
         info.files,
-        if info.files == 1 { "article" } else { "articles" },
+        if info.files == 1 {
+            "article"
+        } else {
+            "articles"
+        },
         info.mentions,
-        if info.mentions == 1 { "mention" } else { "mentions" }
+        if info.mentions == 1 {
+            "mention"
+        } else {
+            "mentions"
+        }
     ));
     if let Some(first) = &info.first_mention {
         md.push_str(&format!("; first: {}", link(st, first)));
@@ -285,7 +320,11 @@ fn event_hover_markdown(st: &State, key: &str) -> Option<String> {
     md.push_str(&format!(
         "\n**Covered in {} {}**\n",
         firsts.len(),
-        if firsts.len() == 1 { "article" } else { "articles" }
+        if firsts.len() == 1 {
+            "article"
+        } else {
+            "articles"
+        }
     ));
     for l in firsts.iter().take(12) {
         md.push_str(&format!("- {}\n", link(st, l)));
@@ -306,7 +345,10 @@ pub async fn hover(st: &Arc<State>, p: HoverParams) -> Result<Option<Hover>> {
     };
     let t = Text::new(&entry.text, st.encoding());
     let (span, md) = match &item {
-        Item::Person { mention, resolution } => {
+        Item::Person {
+            mention,
+            resolution,
+        } => {
             let m = &entry.analysis.people[*mention];
             let md = match resolution {
                 Resolution::Person(k) => person_hover_markdown(st, k, entry.analysis.meta.date),
@@ -329,7 +371,9 @@ pub async fn hover(st: &Arc<State>, p: HoverParams) -> Result<Option<Hover>> {
             let md = key
                 .as_deref()
                 .and_then(|k| event_hover_markdown(st, k))
-                .unwrap_or_else(|| format!("### {}\n\nEvent ({:?})\n", md_escape(&m.text), m.class));
+                .unwrap_or_else(|| {
+                    format!("### {}\n\nEvent ({:?})\n", md_escape(&m.text), m.class)
+                });
             (m.span.clone(), md)
         }
     };
@@ -394,13 +438,18 @@ fn event_declaration(st: &State, key: &str) -> Option<Location> {
     locations(st, std::slice::from_ref(earliest)).pop()
 }
 
-pub async fn definition(st: &Arc<State>, p: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+pub async fn definition(
+    st: &Arc<State>,
+    p: GotoDefinitionParams,
+) -> Result<Option<GotoDefinitionResponse>> {
     let pp = p.text_document_position_params;
     let Some((entry, offset)) = at(st, &pp.text_document.uri, pp.position).await else {
         return Ok(None);
     };
     let loc = match st.ws.item_at(entry.id, offset) {
-        Some(ref it @ Item::Person { .. }) => person_key(it).and_then(|k| person_declaration(st, k)),
+        Some(ref it @ Item::Person { .. }) => {
+            person_key(it).and_then(|k| person_declaration(st, k))
+        }
         Some(Item::Event { key: Some(k), .. }) => event_declaration(st, &k),
         _ => None,
     };
@@ -415,10 +464,16 @@ pub async fn references(st: &Arc<State>, p: ReferenceParams) -> Result<Option<Ve
     let include_decl = p.context.include_declaration;
     let (mut locs, decl) = match st.ws.item_at(entry.id, offset) {
         Some(ref it @ Item::Person { .. }) => match person_key(it) {
-            Some(k) => (locations(st, &st.ws.person_mentions(k)), person_declaration(st, k)),
+            Some(k) => (
+                locations(st, &st.ws.person_mentions(k)),
+                person_declaration(st, k),
+            ),
             None => return Ok(None),
         },
-        Some(Item::Event { key: Some(k), .. }) => (locations(st, &st.ws.event_mentions(&k)), event_declaration(st, &k)),
+        Some(Item::Event { key: Some(k), .. }) => (
+            locations(st, &st.ws.event_mentions(&k)),
+            event_declaration(st, &k),
+        ),
         _ => return Ok(None),
     };
     match (include_decl, decl) {
@@ -429,7 +484,10 @@ pub async fn references(st: &Arc<State>, p: ReferenceParams) -> Result<Option<Ve
     Ok(Some(locs))
 }
 
-pub async fn highlight(st: &Arc<State>, p: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
+pub async fn highlight(
+    st: &Arc<State>,
+    p: DocumentHighlightParams,
+) -> Result<Option<Vec<DocumentHighlight>>> {
     let pp = p.text_document_position_params;
     let Some((entry, offset)) = at(st, &pp.text_document.uri, pp.position).await else {
         return Ok(None);
@@ -437,10 +495,22 @@ pub async fn highlight(st: &Arc<State>, p: DocumentHighlightParams) -> Result<Op
     let t = Text::new(&entry.text, st.encoding());
     let spans: Vec<Span> = match st.ws.item_at(entry.id, offset) {
         Some(ref it @ Item::Person { .. }) => match person_key(it) {
-            Some(k) => st.ws.person_mentions(k).into_iter().filter(|l| l.file == entry.id).map(|l| l.span).collect(),
+            Some(k) => st
+                .ws
+                .person_mentions(k)
+                .into_iter()
+                .filter(|l| l.file == entry.id)
+                .map(|l| l.span)
+                .collect(),
             None => return Ok(None),
         },
-        Some(Item::Event { key: Some(k), .. }) => st.ws.event_mentions(&k).into_iter().filter(|l| l.file == entry.id).map(|l| l.span).collect(),
+        Some(Item::Event { key: Some(k), .. }) => st
+            .ws
+            .event_mentions(&k)
+            .into_iter()
+            .filter(|l| l.file == entry.id)
+            .map(|l| l.span)
+            .collect(),
         _ => return Ok(None),
     };
     Ok(Some(
@@ -475,7 +545,10 @@ fn first_mentions(st: &State, entry: &FileEntry) -> Vec<(String, usize)> {
 }
 
 #[allow(deprecated)]
-pub async fn document_symbols(st: &Arc<State>, p: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+pub async fn document_symbols(
+    st: &Arc<State>,
+    p: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
     let Some(entry) = st.entry(&p.text_document.uri).await else {
         return Ok(None);
     };
@@ -542,40 +615,65 @@ fn fuzzy(query: &str, name: &str) -> Option<usize> {
 }
 
 #[allow(deprecated)]
-pub async fn workspace_symbols(st: &Arc<State>, p: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+pub async fn workspace_symbols(
+    st: &Arc<State>,
+    p: WorkspaceSymbolParams,
+) -> Result<Option<WorkspaceSymbolResponse>> {
     let st2 = st.clone();
     let q = p.query.clone();
     let res = tokio::task::spawn_blocking(move || {
         let mut scored: Vec<(usize, String, SymbolInformation)> = Vec::new();
         for key in st2.ws.person_clusters() {
             let name = st2.ws.person_name(&key);
-            let Some(score) = fuzzy(&q, &name) else { continue };
+            let Some(score) = fuzzy(&q, &name) else {
+                continue;
+            };
             let mentions = st2.ws.person_mentions(&key);
-            let Some(first) = mentions.first() else { continue };
-            let Some(loc) = locations(&st2, std::slice::from_ref(first)).pop() else { continue };
-            scored.push((score, name.clone(), SymbolInformation {
-                name,
-                kind: SymbolKind::CONSTANT,
-                tags: None,
-                deprecated: None,
-                location: loc,
-                container_name: Some("person".into()),
-            }));
+            let Some(first) = mentions.first() else {
+                continue;
+            };
+            let Some(loc) = locations(&st2, std::slice::from_ref(first)).pop() else {
+                continue;
+            };
+            scored.push((
+                score,
+                name.clone(),
+                SymbolInformation {
+                    name,
+                    kind: SymbolKind::CONSTANT,
+                    tags: None,
+                    deprecated: None,
+                    location: loc,
+                    container_name: Some("person".into()),
+                },
+            ));
         }
         for key in st2.ws.event_clusters() {
-            let Some(s) = st2.ws.event_summary(&key) else { continue };
-            let Some(score) = fuzzy(&q, &s.name) else { continue };
+            let Some(s) = st2.ws.event_summary(&key) else {
+                continue;
+            };
+            let Some(score) = fuzzy(&q, &s.name) else {
+                continue;
+            };
             let mentions = st2.ws.event_mentions(&key);
-            let Some(first) = mentions.first() else { continue };
-            let Some(loc) = locations(&st2, std::slice::from_ref(first)).pop() else { continue };
-            scored.push((score, s.name.clone(), SymbolInformation {
-                name: s.name,
-                kind: SymbolKind::EVENT,
-                tags: None,
-                deprecated: None,
-                location: loc,
-                container_name: Some("event".into()),
-            }));
+            let Some(first) = mentions.first() else {
+                continue;
+            };
+            let Some(loc) = locations(&st2, std::slice::from_ref(first)).pop() else {
+                continue;
+            };
+            scored.push((
+                score,
+                s.name.clone(),
+                SymbolInformation {
+                    name: s.name,
+                    kind: SymbolKind::EVENT,
+                    tags: None,
+                    deprecated: None,
+                    location: loc,
+                    container_name: Some("event".into()),
+                },
+            ));
         }
         scored.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
         scored.truncate(1000);
@@ -601,7 +699,11 @@ pub async fn code_lens(st: &Arc<State>, p: CodeLensParams) -> Result<Option<Vec<
         lenses.push(CodeLens {
             range: t.range(&m.span),
             command: Some(Command {
-                title: format!("{}: mentioned in {n} {}", st.ws.person_name(&key), if n == 1 { "article" } else { "articles" }),
+                title: format!(
+                    "{}: mentioned in {n} {}",
+                    st.ws.person_name(&key),
+                    if n == 1 { "article" } else { "articles" }
+                ),
                 command: String::new(),
                 arguments: None,
             }),
@@ -621,7 +723,15 @@ pub async fn code_lens(st: &Arc<State>, p: CodeLensParams) -> Result<Option<Vec<
         lenses.push(CodeLens {
             range: t.range(&e.span),
             command: Some(Command {
-                title: format!("covered in {} {}", files.len(), if files.len() == 1 { "article" } else { "articles" }),
+                title: format!(
+                    "covered in {} {}",
+                    files.len(),
+                    if files.len() == 1 {
+                        "article"
+                    } else {
+                        "articles"
+                    }
+                ),
                 command: String::new(),
                 arguments: None,
             }),
@@ -680,7 +790,10 @@ pub async fn inlay_hints(st: &Arc<State>, p: InlayHintParams) -> Result<Option<V
 
 // -- rename --------------------------------------------------------------------------------------
 
-pub async fn prepare_rename(st: &Arc<State>, p: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+pub async fn prepare_rename(
+    st: &Arc<State>,
+    p: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>> {
     let Some((entry, offset)) = at(st, &p.text_document.uri, p.position).await else {
         return Ok(None);
     };
@@ -712,7 +825,9 @@ pub async fn rename(st: &Arc<State>, p: RenameParams) -> Result<Option<Workspace
     let pp = p.text_document_position;
     let new_name = p.new_name.trim().to_string();
     if new_name.is_empty() {
-        return Err(tower_lsp_server::jsonrpc::Error::invalid_params("the new name is empty"));
+        return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+            "the new name is empty",
+        ));
     }
     let Some((entry, offset)) = at(st, &pp.text_document.uri, pp.position).await else {
         return Ok(None);
@@ -740,10 +855,14 @@ pub async fn rename(st: &Arc<State>, p: RenameParams) -> Result<Option<Workspace
     }
     for (fid, locs) in by_file {
         let Some(f) = st.ws.file(fid) else { continue };
-        let Some(uri) = st.uri_of(&f.path) else { continue };
+        let Some(uri) = st.uri_of(&f.path) else {
+            continue;
+        };
         let t = Text::new(&f.text, st.encoding());
         for l in locs {
-            let Some(m) = f.analysis.people.iter().find(|m| m.span == l.span) else { continue };
+            let Some(m) = f.analysis.people.iter().find(|m| m.span == l.span) else {
+                continue;
+            };
             let (span, text) = match m.form {
                 MentionForm::FullName | MentionForm::Alias => (m.span.clone(), new_name.clone()),
                 MentionForm::Surname => (m.span.clone(), new_surname.clone()),
@@ -824,7 +943,9 @@ pub fn strip_snippet(s: &str) -> String {
                 }
                 j += 1;
             }
-            out.push_str(&strip_snippet(&b[start..j.min(b.len())].iter().collect::<String>()));
+            out.push_str(&strip_snippet(
+                &b[start..j.min(b.len())].iter().collect::<String>(),
+            ));
             i = j + 1;
         } else if b[i] == '$' && i + 1 < b.len() && b[i + 1].is_ascii_digit() {
             i += 1;
@@ -840,17 +961,46 @@ pub fn strip_snippet(s: &str) -> String {
 }
 
 /// The "Add to knowledge base" edit for an unknown official.
-fn add_to_kb_action(st: &State, entry: &FileEntry, span: &Span, diag: &Diagnostic) -> Option<CodeAction> {
-    let m = entry.analysis.people.iter().find(|m| m.span.start <= span.start && span.end <= m.span.end.max(span.end))?;
-    let root = st.ws.root_of(&entry.path).or_else(|| entry.path.parent().map(Path::to_path_buf))?;
+fn add_to_kb_action(
+    st: &State,
+    entry: &FileEntry,
+    span: &Span,
+    diag: &Diagnostic,
+) -> Option<CodeAction> {
+    let m = entry
+        .analysis
+        .people
+        .iter()
+        .find(|m| m.span.start <= span.start && span.end <= m.span.end.max(span.end))?;
+    let root = st
+        .ws
+        .root_of(&entry.path)
+        .or_else(|| entry.path.parent().map(Path::to_path_buf))?;
     let cfg_path = root.join(config::FILE_NAME);
-    let name = if m.resolved { m.name.clone() } else { m.text.clone() };
-    let mut block = format!("\n[[person]]\nid = {:?}\nname = {:?}\n", config::slug(&name), name);
+    let name = if m.resolved {
+        m.name.clone()
+    } else {
+        m.text.clone()
+    };
+    let mut block = format!(
+        "\n[[person]]\nid = {:?}\nname = {:?}\n",
+        config::slug(&name),
+        name
+    );
     if let Some(role) = &m.title {
-        let date = entry.analysis.meta.date.map(|d| format!("\nfrom = \"{d}\"")).unwrap_or_default();
+        let date = entry
+            .analysis
+            .meta
+            .date
+            .map(|d| format!("\nfrom = \"{d}\""))
+            .unwrap_or_default();
         block.push_str(&format!(
             "# Role as described in {}\n[[person.roles]]\ntitle = {:?}{date}\n",
-            entry.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            entry
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             role.text
         ));
     }
@@ -865,12 +1015,19 @@ fn add_to_kb_action(st: &State, entry: &FileEntry, span: &Span, diag: &Diagnosti
         Some(text) => {
             let t = Text::new(&text, st.encoding());
             let end = t.position(text.len());
-            let sep = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
+            let sep = if text.ends_with('\n') || text.is_empty() {
+                ""
+            } else {
+                "\n"
+            };
             WorkspaceEdit {
-                changes: Some(HashMap::from([(uri, vec![TextEdit {
-                    range: Range { start: end, end },
-                    new_text: format!("{sep}{block}"),
-                }])])),
+                changes: Some(HashMap::from([(
+                    uri,
+                    vec![TextEdit {
+                        range: Range { start: end, end },
+                        new_text: format!("{sep}{block}"),
+                    }],
+                )])),
                 ..Default::default()
             }
         }
@@ -904,7 +1061,10 @@ fn add_to_kb_action(st: &State, entry: &FileEntry, span: &Span, diag: &Diagnosti
     })
 }
 
-pub async fn code_actions(st: &Arc<State>, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+pub async fn code_actions(
+    st: &Arc<State>,
+    p: CodeActionParams,
+) -> Result<Option<CodeActionResponse>> {
     let Some(entry) = st.entry(&p.text_document.uri).await else {
         return Ok(None);
     };
@@ -924,7 +1084,11 @@ pub async fn code_actions(st: &Arc<State>, p: CodeActionParams) -> Result<Option
                 .iter()
                 .map(|e| TextEdit {
                     range: t.range(&e.span),
-                    new_text: if e.snippet { strip_snippet(&e.new_text) } else { e.new_text.clone() },
+                    new_text: if e.snippet {
+                        strip_snippet(&e.new_text)
+                    } else {
+                        e.new_text.clone()
+                    },
                 })
                 .collect();
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -950,7 +1114,10 @@ pub async fn code_actions(st: &Arc<State>, p: CodeActionParams) -> Result<Option
 
 // -- semantic tokens ---------------------------------------------------------------------------
 
-pub async fn semantic_tokens(st: &Arc<State>, p: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+pub async fn semantic_tokens(
+    st: &Arc<State>,
+    p: SemanticTokensParams,
+) -> Result<Option<SemanticTokensResult>> {
     let Some(entry) = st.entry(&p.text_document.uri).await else {
         return Ok(None);
     };
@@ -966,7 +1133,9 @@ pub async fn semantic_tokens(st: &Arc<State>, p: SemanticTokensParams) -> Result
         toks.push((e.span.clone(), 1, 0));
     }
     for at in &a.attributions {
-        if matches!(at.kind, SourceKind::Vague | SourceKind::Agentless) && at.source.start < at.source.end {
+        if matches!(at.kind, SourceKind::Vague | SourceKind::Agentless)
+            && at.source.start < at.source.end
+        {
             toks.push((at.source.clone(), 3, 0));
         }
     }
@@ -982,7 +1151,10 @@ pub async fn semantic_tokens(st: &Arc<State>, p: SemanticTokensParams) -> Result
     let mut all = primary.clone();
     for q in &a.quotes {
         let mut s = q.span.start;
-        for pt in primary.iter().filter(|p| p.0.start < q.span.end && p.0.end > q.span.start) {
+        for pt in primary
+            .iter()
+            .filter(|p| p.0.start < q.span.end && p.0.end > q.span.start)
+        {
             if pt.0.start > s {
                 all.push((s..pt.0.start, 2, 0));
             }
@@ -1000,12 +1172,18 @@ pub async fn semantic_tokens(st: &Arc<State>, p: SemanticTokensParams) -> Result
         // Split multi-line tokens at line ends.
         let mut s = span.start;
         while s < span.end {
-            let line_end = entry.text[s..span.end].find(['\n', '\r']).map_or(span.end, |i| s + i);
+            let line_end = entry.text[s..span.end]
+                .find(['\n', '\r'])
+                .map_or(span.end, |i| s + i);
             if line_end > s {
                 let a = t.position(s);
                 let b = t.position(line_end);
                 let delta_line = a.line - pl;
-                let delta_start = if delta_line == 0 { a.character - pc } else { a.character };
+                let delta_start = if delta_line == 0 {
+                    a.character - pc
+                } else {
+                    a.character
+                };
                 data.push(SemanticToken {
                     delta_line,
                     delta_start,

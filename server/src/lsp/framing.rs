@@ -23,7 +23,8 @@ fn frame(body: &[u8]) -> Vec<u8> {
 
 /// Turn one received body into the bytes to pass on.
 pub fn sanitize(body: &[u8]) -> Vec<u8> {
-    let ok = serde_json::from_slice::<Request>(body).is_ok() || serde_json::from_slice::<Response>(body).is_ok();
+    let ok = serde_json::from_slice::<Request>(body).is_ok()
+        || serde_json::from_slice::<Response>(body).is_ok();
     if ok {
         return frame(body);
     }
@@ -40,8 +41,12 @@ pub fn sanitize(body: &[u8]) -> Vec<u8> {
         .cloned();
     let preview: String = String::from_utf8_lossy(&body[..body.len().min(120)]).into_owned();
     let msg = match id {
-        Some(id) => json!({"jsonrpc": "2.0", "id": id, "method": INVALID_METHOD, "params": {"reason": reason, "preview": preview}}),
-        None => json!({"jsonrpc": "2.0", "method": INVALID_METHOD, "params": {"reason": reason, "preview": preview}}),
+        Some(id) => {
+            json!({"jsonrpc": "2.0", "id": id, "method": INVALID_METHOD, "params": {"reason": reason, "preview": preview}})
+        }
+        None => {
+            json!({"jsonrpc": "2.0", "method": INVALID_METHOD, "params": {"reason": reason, "preview": preview}})
+        }
     };
     frame(msg.to_string().as_bytes())
 }
@@ -84,7 +89,9 @@ where
             }
         }
         let Some(n) = len.filter(|n| *n <= MAX_MESSAGE) else {
-            tracing::warn!("skipping a message with a missing, malformed or oversized Content-Length header");
+            tracing::warn!(
+                "skipping a message with a missing, malformed or oversized Content-Length header"
+            );
             let note = sanitize(b"<malformed header>");
             if output.write_all(&note).await.is_err() {
                 return;

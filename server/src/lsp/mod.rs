@@ -56,7 +56,9 @@ where
             Ok(f) => f,
             Err(_) => {
                 tracing::error!("panic while dispatching {method}");
-                return Box::pin(async move { Ok(id.map(|id| Response::from_error(id, Error::internal_error()))) });
+                return Box::pin(async move {
+                    Ok(id.map(|id| Response::from_error(id, Error::internal_error())))
+                });
             }
         };
         Box::pin(async move {
@@ -85,7 +87,11 @@ struct EofSignal<R> {
 }
 
 impl<R: AsyncRead + Unpin> AsyncRead for EofSignal<R> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();
         let r = Pin::new(&mut self.inner).poll_read(cx, buf);
         if let Poll::Ready(res) = &r {
@@ -100,7 +106,10 @@ impl<R: AsyncRead + Unpin> AsyncRead for EofSignal<R> {
 #[cfg(feature = "fault-injection")]
 impl backend::Backend {
     /// Test-only: a request that panics, to prove the server survives handler panics.
-    async fn fault_panic(&self, _params: serde_json::Value) -> tower_lsp_server::jsonrpc::Result<serde_json::Value> {
+    async fn fault_panic(
+        &self,
+        _params: serde_json::Value,
+    ) -> tower_lsp_server::jsonrpc::Result<serde_json::Value> {
         panic!("deliberate fault injected by byline/testPanic");
     }
 }

@@ -153,7 +153,10 @@ mod tests {
         let li = LineIndex::new(t);
         let said = t.find("said").unwrap();
         // “ ” are 1 UTF-16 unit (3 bytes), 🎉 is 2 units (4 bytes), 王毅 2 units (6 bytes), nbsp 1 (2 bytes).
-        assert_eq!(li.position(t, said, Encoding::Utf16), p(0, 1 + 2 + 1 + 1 + 2 + 1 + 2 + 1));
+        assert_eq!(
+            li.position(t, said, Encoding::Utf16),
+            p(0, 1 + 2 + 1 + 1 + 2 + 1 + 2 + 1)
+        );
         assert_eq!(li.position(t, said, Encoding::Utf8), p(0, said as u32));
         assert_eq!(li.offset(t, p(0, 11), Encoding::Utf16), said);
         assert_eq!(li.offset(t, p(0, said as u32), Encoding::Utf8), said);
@@ -167,8 +170,14 @@ mod tests {
         let t = "ab\r\ncd\ref\n";
         let li = LineIndex::new(t);
         assert_eq!(li.line_count(), 4);
-        assert_eq!(li.position(t, t.find('c').unwrap(), Encoding::Utf16), p(1, 0));
-        assert_eq!(li.position(t, t.find('e').unwrap(), Encoding::Utf16), p(2, 0));
+        assert_eq!(
+            li.position(t, t.find('c').unwrap(), Encoding::Utf16),
+            p(1, 0)
+        );
+        assert_eq!(
+            li.position(t, t.find('e').unwrap(), Encoding::Utf16),
+            p(2, 0)
+        );
         // Past the end of line 0 clamps before the \r\n.
         assert_eq!(li.offset(t, p(0, 99), Encoding::Utf16), 2);
         // Line past the end → end of document.

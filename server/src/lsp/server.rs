@@ -60,7 +60,11 @@ impl State {
     pub fn new(client: Client) -> Self {
         State {
             client,
-            ws: Workspace::new(),
+            ws: {
+                let ws = Workspace::new();
+                ws.set_compact_disk_files(true);
+                ws
+            },
             docs: DashMap::new(),
             virtual_uris: DashMap::new(),
             encoding: AtomicU8::new(16),
@@ -186,7 +190,12 @@ impl State {
             // A byline.toml opened in the editor gets its config problems.
             if e2.path.file_name().is_some_and(|n| n == config::FILE_NAME) {
                 let parsed = config::parse(&e2.text);
-                d.extend(parsed.problems.iter().map(|p| convert::config_diagnostic(&t, p)));
+                d.extend(
+                    parsed
+                        .problems
+                        .iter()
+                        .map(|p| convert::config_diagnostic(&t, p)),
+                );
             }
             d
         })
@@ -194,7 +203,9 @@ impl State {
         .unwrap_or_default();
         let hash = {
             let mut h = DefaultHasher::new();
-            serde_json::to_string(&diags).unwrap_or_default().hash(&mut h);
+            serde_json::to_string(&diags)
+                .unwrap_or_default()
+                .hash(&mut h);
             h.finish()
         };
         let changed = self.published.get(&key).is_none_or(|h| *h != hash);

@@ -48,7 +48,11 @@ pub struct ConfigState {
 }
 
 impl ConfigState {
-    pub fn from_config(path: Option<PathBuf>, config: Config, problems: Vec<ConfigProblem>) -> Self {
+    pub fn from_config(
+        path: Option<PathBuf>,
+        config: Config,
+        problems: Vec<ConfigProblem>,
+    ) -> Self {
         let lexicons = Lexicons::with_patches(&config.settings.lexicons);
         let rules = RuleSettings {
             levels: config.settings.rules.clone(),
@@ -152,6 +156,9 @@ pub struct Workspace {
     files: DashMap<FileId, Arc<FileEntry>>,
     people: RwLock<PeopleIndex>,
     events: RwLock<EventIndex>,
+    /// Keep only what cross-file queries need for files the editor has not opened (the
+    /// server sets this; the CLI keeps findings with their fixes).
+    compact: std::sync::atomic::AtomicBool,
 }
 
 static DATE_IN_NAME: LazyLock<Regex> =
@@ -185,6 +192,16 @@ impl Workspace {
         Self::default()
     }
 
+    /// Keep compact analyses (people and events only, see `FileAnalysis::compact`) for files
+    /// that are not open; an editor opening a file gets a full analysis.
+    pub fn set_compact_disk_files(&self, on: bool) {
+        self.compact.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn compact_disk_files(&self) -> bool {
+        self.compact.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     // -- roots and configuration ---------------------------------------------------------
 
     /// Add a workspace root, loading its `byline.toml` if present. Returns the config problems.
@@ -196,10 +213,14 @@ impl Workspace {
                 let parsed = config::parse(&text);
                 let problems = parsed.problems.clone();
                 let cfg = parsed.config.unwrap_or_default();
-                (ConfigState::from_config(Some(path), cfg, parsed.problems), problems)
+                (
+                    ConfigState::from_config(Some(path), cfg, parsed.problems),
+                    problems,
+                )
             }
             Err(_) => (ConfigState::default(), Vec::new()),
         };
+        wlock(&self.people).set_kb(&state.kb);
         let mut roots = wlock(&self.roots);
         roots.retain(|(p, _)| p != &root);
         roots.push((root, Arc::new(state)));
@@ -383,7 +404,11 @@ impl Workspace {
         if self.file_by_path(path).is_some_and(|f| f.open) {
             return None;
         }
-        let analysis = Arc::new(self.analyze(path, &text));
+        let mut analysis = self.analyze(path, &text);
+        if self.compact_disk_files() {
+            analysis.compact();
+        }
+        let analysis = Arc::new(analysis);
         if self.file_by_path(path).is_some_and(|f| f.open) {
             return None; // opened while we analysed
         }
@@ -453,9 +478,21 @@ impl Workspace {
 
     /// Re-analyse every file (after a configuration change), keeping texts.
     pub fn reanalyze_all(&self) {
+        for (_, cfg) in rlock(&self.roots).iter() {
+            wlock(&self.people).set_kb(&cfg.kb);
+        }
         for f in self.all_files() {
-            let analysis = Arc::new(self.analyze(&f.path, &f.text));
-            self.store(&f.path, f.text.clone(), analysis, f.version, f.open);
+            let mut analysis = self.analyze(&f.path, &f.text);
+            if !f.open && self.compact_disk_files() {
+                analysis.compact();
+            }
+            self.store(
+                &f.path,
+                f.text.clone(),
+                Arc::new(analysis),
+                f.version,
+                f.open,
+            );
         }
     }
 
@@ -562,17 +599,21 @@ impl Workspace {
         let mut files: Vec<FileId> = Vec::new();
         for loc in &mentions {
             files.push(loc.file);
-            let Some(f) = self.file(loc.file) else { continue };
+            let Some(f) = self.file(loc.file) else {
+                continue;
+            };
             let Some(m) = f.analysis.people.iter().find(|m| m.span == loc.span) else {
                 continue;
             };
             if let Some(role) = &m.title {
-                let g = groups.entry(role.normalized.clone()).or_insert_with(|| RoleGroup {
-                    normalized: role.normalized.clone(),
-                    text: role.text.clone(),
-                    count: 0,
-                    places: Vec::new(),
-                });
+                let g = groups
+                    .entry(role.normalized.clone())
+                    .or_insert_with(|| RoleGroup {
+                        normalized: role.normalized.clone(),
+                        text: role.text.clone(),
+                        count: 0,
+                        places: Vec::new(),
+                    });
                 g.count += 1;
                 g.places.push(Location {
                     file: loc.file,
@@ -643,7 +684,9 @@ impl Workspace {
         if let Some(sev) = cfg.rules.level("name-variant") {
             let variants = rlock(&self.people).name_variants(id, &f.analysis.people, &cfg.kb);
             for (i, known) in variants {
-                let Some(m) = f.analysis.people.get(i) else { continue };
+                let Some(m) = f.analysis.people.get(i) else {
+                    continue;
+                };
                 let finding = Finding {
                     code: "name-variant",
                     severity: sev,

@@ -18,8 +18,8 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::analysis::kb::{name_key, surname_of};
 use crate::analysis::kb::KbTarget;
+use crate::analysis::kb::{name_key, surname_of};
 use crate::analysis::{KbIndex, MentionForm, PersonMention, PersonRole};
 
 /// Who a mention refers to.
@@ -101,7 +101,10 @@ impl PeopleIndex {
         for p in &kb.people {
             let key = format!("kb:{}", p.id);
             let s = surname_key(&p.name);
-            self.kb_surnames.entry(s.clone()).or_default().push(key.clone());
+            self.kb_surnames
+                .entry(s.clone())
+                .or_default()
+                .push(key.clone());
             self.key_surname.insert(key.clone(), s);
             self.kb_names.insert(key, p.name.clone());
         }
@@ -128,7 +131,10 @@ impl PeopleIndex {
             let link = link_of(m);
             match &link {
                 Link::Direct(key) => {
-                    self.direct.entry(key.clone()).or_default().insert((file, i));
+                    self.direct
+                        .entry(key.clone())
+                        .or_default()
+                        .insert((file, i));
                     *self
                         .spellings
                         .entry(key.clone())
@@ -136,8 +142,14 @@ impl PeopleIndex {
                         .entry(m.name.clone())
                         .or_default() += 1;
                     if m.role == PersonRole::Subject {
-                        let s = if m.surname.is_empty() { surname_key(&m.name) } else { m.surname.clone() };
-                        self.key_surname.entry(key.clone()).or_insert_with(|| s.clone());
+                        let s = if m.surname.is_empty() {
+                            surname_key(&m.name)
+                        } else {
+                            m.surname.clone()
+                        };
+                        self.key_surname
+                            .entry(key.clone())
+                            .or_insert_with(|| s.clone());
                         let s = self.key_surname[key].clone();
                         let e = self.surname_keys.entry(s.clone()).or_default();
                         let fresh = e.is_empty();
@@ -158,7 +170,9 @@ impl PeopleIndex {
 
     /// Forget everything `file` contributed.
     pub fn remove_file(&mut self, file: u32) {
-        let Some(links) = self.files.remove(&file) else { return };
+        let Some(links) = self.files.remove(&file) else {
+            return;
+        };
         for (i, link) in links.into_iter().enumerate() {
             match link {
                 Link::Direct(key) => {
@@ -313,14 +327,20 @@ impl PeopleIndex {
             return sp
                 .iter()
                 .filter(|(_, &c)| c > 0)
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.len().cmp(&a.0.len())).then(b.0.cmp(a.0)))
+                .max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then(b.0.len().cmp(&a.0.len()))
+                        .then(b.0.cmp(a.0))
+                })
                 .map(|(n, _)| n.clone());
         }
         if let Some(s) = key.strip_prefix("surname:") {
             let (f, i) = *self.bare.get(s)?.iter().next()?;
             let _ = (f, i);
             let mut chars = s.chars();
-            return chars.next().map(|c| c.to_uppercase().chain(chars).collect());
+            return chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect());
         }
         None
     }
@@ -387,7 +407,12 @@ impl PeopleIndex {
     /// Mentions of `file` spelled slightly differently from a known person ("Sergey Ryabkov"
     /// vs "Sergei Ryabkov"): (mention index, the known spelling). Known = a KB person, or a
     /// cluster mentioned in more files than this spelling.
-    pub fn name_variants(&self, file: u32, people: &[PersonMention], kb: &KbIndex) -> Vec<(usize, String)> {
+    pub fn name_variants(
+        &self,
+        file: u32,
+        people: &[PersonMention],
+        kb: &KbIndex,
+    ) -> Vec<(usize, String)> {
         let mut out = Vec::new();
         for (i, m) in people.iter().enumerate() {
             if m.form != MentionForm::FullName || m.role != PersonRole::Subject {
@@ -398,7 +423,9 @@ impl PeopleIndex {
                 if let Some(KbTarget::Person(pi)) = kb.by_id(id) {
                     let p = &kb.people[pi];
                     let surface = full_key(&m.text);
-                    if surface != full_key(&p.name) && !p.aliases.iter().any(|a| full_key(a) == surface) {
+                    if surface != full_key(&p.name)
+                        && !p.aliases.iter().any(|a| full_key(a) == surface)
+                    {
                         out.push((i, p.name.clone()));
                     }
                 }
@@ -408,7 +435,8 @@ impl PeopleIndex {
             let own_files = self.files_mentioning(&key).max(1);
             let first = Self::first_word(&key);
             let s = surname_key(&m.name);
-            let established = |k: &str| k.starts_with("kb:") || self.files_mentioning(k) > own_files;
+            let established =
+                |k: &str| k.starts_with("kb:") || self.files_mentioning(k) > own_files;
             let mut found: Option<String> = None;
             // Same surname, first name within a small edit distance.
             for k in self.candidates(&s) {
@@ -419,7 +447,8 @@ impl PeopleIndex {
                 let of = full_key(&other);
                 let ofirst = Self::first_word(&of);
                 let d = edit_distance(first, ofirst);
-                if d >= 1 && d <= 2 && first.chars().count() >= 4 && ofirst.chars().count() >= 4 {
+                if (1..=2).contains(&d) && first.chars().count() >= 4 && ofirst.chars().count() >= 4
+                {
                     found = Some(other);
                     break;
                 }
@@ -458,7 +487,11 @@ fn link_of(m: &PersonMention) -> Link {
     if m.resolved {
         return Link::Direct(full_key(&m.name));
     }
-    let s = if m.surname.is_empty() { surname_key(&m.name) } else { m.surname.clone() };
+    let s = if m.surname.is_empty() {
+        surname_key(&m.name)
+    } else {
+        m.surname.clone()
+    };
     Link::Bare(s)
 }
 
@@ -468,7 +501,14 @@ fn deletions(s: &str) -> Vec<String> {
         return Vec::new();
     }
     (0..chars.len())
-        .map(|i| chars.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| *c).collect())
+        .map(|i| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, c)| *c)
+                .collect()
+        })
         .collect()
 }
 
@@ -530,15 +570,24 @@ mod tests {
         let (idx, all) = three(&kb);
         // File 1, "Ryabkov" (unresolved in the article) → the unique Ryabkov of the workspace.
         let i = all[1].iter().position(|m| m.text == "Ryabkov").unwrap();
-        assert_eq!(idx.resolve(1, i), Resolution::Person("sergei ryabkov".into()));
+        assert_eq!(
+            idx.resolve(1, i),
+            Resolution::Person("sergei ryabkov".into())
+        );
         let ms = idx.mentions("sergei ryabkov");
         assert_eq!(ms, vec![(0, 0), (0, 1), (1, i)]);
         assert_eq!(idx.files_mentioning("sergei ryabkov"), 2);
-        assert_eq!(idx.display_name("sergei ryabkov").as_deref(), Some("Sergei Ryabkov"));
+        assert_eq!(
+            idx.display_name("sergei ryabkov").as_deref(),
+            Some("Sergei Ryabkov")
+        );
         // "Thorsen" in file 1 is ambiguous: two Thorsens in file 2.
         let j = all[1].iter().position(|m| m.text == "Thorsen").unwrap();
         match idx.resolve(1, j) {
-            Resolution::Ambiguous(keys) => assert_eq!(keys, vec!["anna thorsen".to_string(), "mikkel thorsen".to_string()]),
+            Resolution::Ambiguous(keys) => assert_eq!(
+                keys,
+                vec!["anna thorsen".to_string(), "mikkel thorsen".to_string()]
+            ),
             other => panic!("{other:?}"),
         }
         assert_eq!(idx.mentions("surname:thorsen"), vec![(1, j)]);
@@ -554,14 +603,20 @@ mod tests {
         // Removing the only full-name Ryabkov leaves the bare surnames in a surname cluster.
         idx.remove_file(0);
         let i = all[1].iter().position(|m| m.text == "Ryabkov").unwrap();
-        assert_eq!(idx.resolve(1, i), Resolution::Person("surname:ryabkov".into()));
+        assert_eq!(
+            idx.resolve(1, i),
+            Resolution::Person("surname:ryabkov".into())
+        );
         assert!(idx.mentions("sergei ryabkov").is_empty());
         assert!(!idx.clusters().contains(&"sergei ryabkov".to_string()));
         // Removing one Thorsen makes the surname unique again.
         let p = analyse("Energy Minister Mikkel Thorsen rejected that.", &kb);
         idx.update_file(2, &p, &kb);
         let j = all[1].iter().position(|m| m.text == "Thorsen").unwrap();
-        assert_eq!(idx.resolve(1, j), Resolution::Person("mikkel thorsen".into()));
+        assert_eq!(
+            idx.resolve(1, j),
+            Resolution::Person("mikkel thorsen".into())
+        );
         assert_eq!(idx.mentions("mikkel thorsen"), vec![(1, j), (2, 0)]);
         // Updating a file twice does not duplicate anything.
         idx.update_file(2, &p, &kb);
@@ -575,15 +630,36 @@ mod tests {
     fn kb_people_and_authors() {
         let kb = KbIndex::new(vec![person("sergei-ryabkov", "Sergei Ryabkov")], vec![]);
         let mut idx = PeopleIndex::new();
-        let a = analyse("By Anna Keller\n\nSergei Ryabkov said the talks were useful.\n", &kb);
+        let a = analyse(
+            "By Anna Keller\n\nSergei Ryabkov said the talks were useful.\n",
+            &kb,
+        );
         idx.update_file(0, &a, &kb);
-        let b = analyse("Ryabkov, who spoke first, said little. Anna Keller said nothing.\n", &kb);
+        let b = analyse(
+            "Ryabkov, who spoke first, said little. Anna Keller said nothing.\n",
+            &kb,
+        );
         idx.update_file(1, &b, &kb);
-        assert_eq!(idx.resolve(0, 1), Resolution::Person("kb:sergei-ryabkov".into()));
-        assert_eq!(idx.resolve(1, 0), Resolution::Person("kb:sergei-ryabkov".into()));
-        assert_eq!(idx.kb_id("kb:sergei-ryabkov").as_deref(), Some("sergei-ryabkov"));
-        assert_eq!(idx.display_name("kb:sergei-ryabkov").as_deref(), Some("Sergei Ryabkov"));
-        assert_eq!(idx.resolve(0, 0), Resolution::Person("author:anna keller".into()));
+        assert_eq!(
+            idx.resolve(0, 1),
+            Resolution::Person("kb:sergei-ryabkov".into())
+        );
+        assert_eq!(
+            idx.resolve(1, 0),
+            Resolution::Person("kb:sergei-ryabkov".into())
+        );
+        assert_eq!(
+            idx.kb_id("kb:sergei-ryabkov").as_deref(),
+            Some("sergei-ryabkov")
+        );
+        assert_eq!(
+            idx.display_name("kb:sergei-ryabkov").as_deref(),
+            Some("Sergei Ryabkov")
+        );
+        assert_eq!(
+            idx.resolve(0, 0),
+            Resolution::Person("author:anna keller".into())
+        );
         // The byline's author and the subject of the same name are kept apart.
         assert_eq!(idx.mentions("author:anna keller"), vec![(0, 0)]);
         assert_eq!(idx.mentions("anna keller"), vec![(1, 1)]);
@@ -598,28 +674,52 @@ mod tests {
         let kb = KbIndex::default();
         let mut idx = PeopleIndex::new();
         for f in 0..3 {
-            let p = analyse("Deputy Foreign Minister Sergei Ryabkov said the talks were useful.", &kb);
+            let p = analyse(
+                "Deputy Foreign Minister Sergei Ryabkov said the talks were useful.",
+                &kb,
+            );
             idx.update_file(f, &p, &kb);
         }
-        let p = analyse("Deputy Foreign Minister Sergey Ryabkov said the talks were useful.", &kb);
+        let p = analyse(
+            "Deputy Foreign Minister Sergey Ryabkov said the talks were useful.",
+            &kb,
+        );
         idx.update_file(3, &p, &kb);
-        assert_eq!(idx.name_variants(3, &p, &kb), vec![(0, "Sergei Ryabkov".to_string())]);
-        let p = analyse("Deputy Foreign Minister Sergei Riabkov said the talks were useful.", &kb);
+        assert_eq!(
+            idx.name_variants(3, &p, &kb),
+            vec![(0, "Sergei Ryabkov".to_string())]
+        );
+        let p = analyse(
+            "Deputy Foreign Minister Sergei Riabkov said the talks were useful.",
+            &kb,
+        );
         idx.update_file(4, &p, &kb);
-        assert_eq!(idx.name_variants(4, &p, &kb), vec![(0, "Sergei Ryabkov".to_string())]);
+        assert_eq!(
+            idx.name_variants(4, &p, &kb),
+            vec![(0, "Sergei Ryabkov".to_string())]
+        );
         // The established spelling and an unrelated person are not variants.
-        let p = analyse("Deputy Foreign Minister Sergei Ryabkov said the talks were useful.", &kb);
+        let p = analyse(
+            "Deputy Foreign Minister Sergei Ryabkov said the talks were useful.",
+            &kb,
+        );
         assert!(idx.name_variants(0, &p, &kb).is_empty());
         let p = analyse("Energy Minister Mikkel Thorsen rejected that.", &kb);
         idx.update_file(5, &p, &kb);
         assert!(idx.name_variants(5, &p, &kb).is_empty());
         // A KB person spelled differently from its name and aliases.
         let kb = KbIndex::new(vec![person("sergei-ryabkov", "Sergei Ryabkov")], vec![]);
-        let p = analyse("Deputy Foreign Minister Sergey Ryabkov said the talks were useful.", &kb);
+        let p = analyse(
+            "Deputy Foreign Minister Sergey Ryabkov said the talks were useful.",
+            &kb,
+        );
         assert_eq!(p[0].kb_id.as_deref(), Some("sergei-ryabkov"));
         let mut idx = PeopleIndex::new();
         idx.update_file(0, &p, &kb);
-        assert_eq!(idx.name_variants(0, &p, &kb), vec![(0, "Sergei Ryabkov".to_string())]);
+        assert_eq!(
+            idx.name_variants(0, &p, &kb),
+            vec![(0, "Sergei Ryabkov".to_string())]
+        );
     }
 
     #[test]
@@ -635,14 +735,23 @@ mod tests {
         // 10,000 files mentioning one person and a few others; a query touches only that
         // person's entries (checked for correctness here; speed is measured in the bench).
         let kb = KbIndex::default();
-        let p = analyse("Deputy Foreign Minister Sergei Ryabkov said the talks were useful. Ryabkov left.", &kb);
-        let q = analyse("Some say Ryabkov, who has been sidelined, was not consulted.", &kb);
+        let p = analyse(
+            "Deputy Foreign Minister Sergei Ryabkov said the talks were useful. Ryabkov left.",
+            &kb,
+        );
+        let q = analyse(
+            "Some say Ryabkov, who has been sidelined, was not consulted.",
+            &kb,
+        );
         let mut idx = PeopleIndex::new();
         for f in 0..10_000u32 {
             idx.update_file(f, if f % 2 == 0 { &p } else { &q }, &kb);
         }
         assert_eq!(idx.mentions("sergei ryabkov").len(), 15_000);
         assert_eq!(idx.files_mentioning("sergei ryabkov"), 10_000);
-        assert_eq!(idx.resolve(1, 0), Resolution::Person("sergei ryabkov".into()));
+        assert_eq!(
+            idx.resolve(1, 0),
+            Resolution::Person("sergei ryabkov".into())
+        );
     }
 }

@@ -160,7 +160,11 @@ impl Workspace {
     }
 
     /// Read and index the given files in parallel.
-    pub fn index_files(&self, files: &[PathBuf], progress: &(dyn Fn(usize, usize) + Sync)) -> ScanReport {
+    pub fn index_files(
+        &self,
+        files: &[PathBuf],
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> ScanReport {
         let total = files.len();
         let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
@@ -230,12 +234,30 @@ mod tests {
         let files = list_articles(root, &settings);
         let rel: Vec<String> = files
             .iter()
-            .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|p| {
+                p.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
-        assert_eq!(rel, vec!["a.md", "b.txt", "bad.md", "big.md", "bin.txt", "sub/y.markdown"]);
+        assert_eq!(
+            rel,
+            vec![
+                "a.md",
+                "b.txt",
+                "bad.md",
+                "big.md",
+                "bin.txt",
+                "sub/y.markdown"
+            ]
+        );
         assert_eq!(read_article(&root.join("bad.md"), 1000), Err(Skip::NotUtf8));
         assert_eq!(read_article(&root.join("bin.txt"), 1000), Err(Skip::Binary));
-        assert!(matches!(read_article(&root.join("big.md"), 1000), Err(Skip::TooLarge { .. })));
+        assert!(matches!(
+            read_article(&root.join("big.md"), 1000),
+            Err(Skip::TooLarge { .. })
+        ));
     }
 
     #[cfg(unix)]
@@ -246,7 +268,8 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         write(d.path(), "in.md", b"Inside.");
         std::os::unix::fs::symlink(outside.path(), d.path().join("link")).unwrap();
-        std::os::unix::fs::symlink(outside.path().join("secret.md"), d.path().join("s.md")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.md"), d.path().join("s.md"))
+            .unwrap();
         let files = list_articles(d.path(), &Settings::default());
         assert_eq!(files, vec![d.path().join("in.md")]);
     }

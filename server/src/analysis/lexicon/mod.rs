@@ -112,9 +112,7 @@ pub fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let after = text[end..].chars().next();
     let inner_first = text[start..end].chars().next();
     let inner_last = text[start..end].chars().next_back();
-    let glued = |a: Option<char>, b: Option<char>| {
-        matches!((a, b), (Some(x), Some(y)) if x.is_alphanumeric() && y.is_alphanumeric())
-    };
+    let glued = |a: Option<char>, b: Option<char>| matches!((a, b), (Some(x), Some(y)) if x.is_alphanumeric() && y.is_alphanumeric());
     !glued(before, inner_first) && !glued(inner_last, after)
 }
 

@@ -62,7 +62,11 @@ fn build(lexs: &[(Source, &Lexicon)]) -> Tables {
             if words.is_empty() || words.iter().any(String::is_empty) {
                 continue;
             }
-            first.entry(words[0].clone()).or_default().1.push(entries.len() as u32);
+            first
+                .entry(words[0].clone())
+                .or_default()
+                .1
+                .push(entries.len() as u32);
             entries.push(Entry {
                 source: *src,
                 text: text.to_string(),
@@ -82,7 +86,11 @@ thread_local! {
 
 /// The tables for these lexicons (cached per thread).
 pub fn tables(lexicons: &Lexicons) -> Rc<Tables> {
-    let (t, c, n) = (lexicons.get("titles"), lexicons.get("cue-verbs"), lexicons.get("not-people"));
+    let (t, c, n) = (
+        lexicons.get("titles"),
+        lexicons.get("cue-verbs"),
+        lexicons.get("not-people"),
+    );
     let mut h = DefaultHasher::new();
     t.entries().hash(&mut h);
     c.entries().hash(&mut h);
@@ -94,7 +102,11 @@ pub fn tables(lexicons: &Lexicons) -> Rc<Tables> {
                 return a.clone();
             }
         }
-        let a = Rc::new(build(&[(Source::Title, t), (Source::Cue, c), (Source::NotPeople, n)]));
+        let a = Rc::new(build(&[
+            (Source::Title, t),
+            (Source::Cue, c),
+            (Source::NotPeople, n),
+        ]));
         *cell.borrow_mut() = Some((key, a.clone()));
         a
     })

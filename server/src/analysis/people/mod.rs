@@ -19,7 +19,6 @@ mod lists;
 mod roles;
 mod tokens;
 
-
 use super::document::{BlockKind, Document};
 use super::kb::{name_key, KbTarget};
 use super::{Context, MentionForm, PersonMention, PersonRole, RoleText, Span};
@@ -168,7 +167,10 @@ impl<'d, 'a> Detector<'d, 'a> {
                     // Abbreviations and short capitalised titles must match their case ("Rep."
                     // but not "her rep"; "Gen" but not "gen").
                     let short = entry.ends_with('.') || entry.chars().count() <= 4;
-                    if short && entry.chars().next().is_some_and(char::is_uppercase) && surface.trim_end_matches('.') != entry.trim_end_matches('.') {
+                    if short
+                        && entry.chars().next().is_some_and(char::is_uppercase)
+                        && surface.trim_end_matches('.') != entry.trim_end_matches('.')
+                    {
                         continue;
                     }
                     self.aux[a].title_start = true;
@@ -184,7 +186,9 @@ impl<'d, 'a> Detector<'d, 'a> {
                     }
                 }
                 automata::Source::NotPeople => {
-                    if first_upper && (self.aux[a].np_to == NONE || self.aux[a].np_to < (b + 1) as u32) {
+                    if first_upper
+                        && (self.aux[a].np_to == NONE || self.aux[a].np_to < (b + 1) as u32)
+                    {
                         self.aux[a].np_to = (b + 1) as u32;
                     }
                 }
@@ -193,7 +197,9 @@ impl<'d, 'a> Detector<'d, 'a> {
         if !self.ctx.kb.people.is_empty() {
             for m in self.ctx.kb.find(p) {
                 if let KbTarget::Person(i) = m.target {
-                    let first = self.toks.partition_point(|t| (t.e as usize) <= m.span.start);
+                    let first = self
+                        .toks
+                        .partition_point(|t| (t.e as usize) <= m.span.start);
                     for k in first..self.toks.len() {
                         if self.toks[k].s as usize >= m.span.end {
                             break;
@@ -248,13 +254,22 @@ impl<'d, 'a> Detector<'d, 'a> {
     /// Abstract-noun endings that given names and surnames practically never have.
     fn common_noun_shape(&self, i: usize) -> bool {
         let w = self.t(i);
-        w.len() > 5 && ["tion", "sion", "ment", "ness", "ity", "ship", "ism", "ogy", "ics", "ance"].iter().any(|s| w.ends_with(s))
+        w.len() > 5
+            && [
+                "tion", "sion", "ment", "ness", "ity", "ship", "ism", "ogy", "ics", "ance",
+            ]
+            .iter()
+            .any(|s| w.ends_with(s))
     }
 
     /// "Russian", "Chinese", "Israeli": a capitalised not-people word shaped like an adjective.
     fn is_nationality(&self, i: usize) -> bool {
         let w = self.t(i);
-        self.is_single_np(i) && w.len() > 3 && ["an", "ese", "ish", "i", "ch"].iter().any(|s| w.ends_with(s))
+        self.is_single_np(i)
+            && w.len() > 3
+            && ["an", "ese", "ish", "i", "ch"]
+                .iter()
+                .any(|s| w.ends_with(s))
     }
 
     fn is_org_word(&self, i: usize) -> bool {
@@ -278,7 +293,11 @@ impl<'d, 'a> Detector<'d, 'a> {
                 let t = self.toks[i];
                 if t.is_word() && t.has(CJK) {
                     if let Some(c) = self.make_cand(ss, i, i + 1, false, &mut org_prefixes) {
-                        if t.has(HEAD) { head.push(c) } else { body.push(c) }
+                        if t.has(HEAD) {
+                            head.push(c)
+                        } else {
+                            body.push(c)
+                        }
                     }
                     i += 1;
                     continue;
@@ -357,7 +376,14 @@ impl<'d, 'a> Detector<'d, 'a> {
     }
 
     /// Build a candidate from the run start..end (sentence starts at `ss`).
-    fn make_cand(&self, ss: usize, start: usize, end: usize, poss: bool, org_prefixes: &mut Vec<String>) -> Option<Cand> {
+    fn make_cand(
+        &self,
+        ss: usize,
+        start: usize,
+        end: usize,
+        poss: bool,
+        org_prefixes: &mut Vec<String>,
+    ) -> Option<Cand> {
         // Title split: the last title match ending inside the run that leaves a name after it.
         let mut a = start;
         for k in (start..end.saturating_sub(1)).rev() {
@@ -373,7 +399,10 @@ impl<'d, 'a> Detector<'d, 'a> {
         // dropped ("American Hasim Rahman").
         let np_end = self.aux[a].np_to;
         let compound = b - a > 1
-            && ((np_end != NONE && (np_end as usize) < b && !self.c(a, C_FUNCTION) && !self.is_given(a))
+            && ((np_end != NONE
+                && (np_end as usize) < b
+                && !self.c(a, C_FUNCTION)
+                && !self.is_given(a))
                 || (self.c(a, C_PLACE_PREFIX) && self.toks[a].has(CAP) && !self.is_given(a)));
         if compound && !(self.toks[a].has(SSTART) && np_end as usize == a + 1) {
             if self.is_nationality(a) && b - a >= 3 && np_end as usize == a + 1 {
@@ -382,7 +411,10 @@ impl<'d, 'a> Detector<'d, 'a> {
                 return None;
             }
         }
-        while a < b && (self.is_month_or_day(a) || (self.is_single_np(a) && (b - a > 1) && !self.is_given(a))) {
+        while a < b
+            && (self.is_month_or_day(a)
+                || (self.is_single_np(a) && (b - a > 1) && !self.is_given(a)))
+        {
             // Keep a title found after the dropped words.
             a += 1;
             if a < b && self.aux[a - 1].title_from != NONE {
@@ -394,7 +426,9 @@ impl<'d, 'a> Detector<'d, 'a> {
             b -= 1;
         }
         // Leading common nouns glued to a name ("... for Acquisition Darleen Druyun").
-        while b - a > 2 && (self.common_noun_shape(a) || (self.t(a).ends_with("ing") && !self.is_given(a))) {
+        while b - a > 2
+            && (self.common_noun_shape(a) || (self.t(a).ends_with("ing") && !self.is_given(a)))
+        {
             a += 1;
         }
         if b - a == 1 && self.common_noun_shape(a) {
@@ -428,7 +462,9 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
             return None;
         }
-        let words = (a..b).filter(|&i| !self.is_particle(i) && !self.toks[i].has(INITIAL)).count();
+        let words = (a..b)
+            .filter(|&i| !self.is_particle(i) && !self.toks[i].has(INITIAL))
+            .count();
         if words > 4 || words == 0 {
             return None;
         }
@@ -476,7 +512,8 @@ impl<'d, 'a> Detector<'d, 'a> {
             let ok = match t.kind {
                 Kind::Poss => k > ss && self.toks[k - 1].is_word() && self.toks[k - 1].has(CAP),
                 Kind::Word => {
-                    (t.has(CAP) && !t.has(SSTART) && !self.is_single_np(k) || t.has(CAP) && self.aux[k].title_from != NONE)
+                    (t.has(CAP) && !t.has(SSTART) && !self.is_single_np(k)
+                        || t.has(CAP) && self.aux[k].title_from != NONE)
                         || t.has(ALLCAPS)
                         || (t.has(LOWER) && self.c(k, C_ROLE_MOD))
                         || self.aux[k].title_from != NONE
@@ -485,7 +522,12 @@ impl<'d, 'a> Detector<'d, 'a> {
                 Kind::Punct => false,
             };
             // Nationality adjectives are not-people words but belong to a role.
-            let nationality = t.is_word() && t.has(CAP) && self.is_single_np(k) && self.t(k).ends_with(['n', 'h', 'i', 'e']) && !self.c(k, C_DET) && self.t(k).len() > 3;
+            let nationality = t.is_word()
+                && t.has(CAP)
+                && self.is_single_np(k)
+                && self.t(k).ends_with(['n', 'h', 'i', 'e'])
+                && !self.c(k, C_DET)
+                && self.t(k).len() > 3;
             if !(ok || nationality) {
                 break;
             }
@@ -531,7 +573,9 @@ impl<'d, 'a> Detector<'d, 'a> {
         let mut has_title = false;
         while k < se && k - start < 10 {
             let t = self.toks[k];
-            if t.kind == Kind::Punct && matches!(t.ch, ',' | ';' | '—' | '–' | '(' | ')' | '.' | ':') {
+            if t.kind == Kind::Punct
+                && matches!(t.ch, ',' | ';' | '—' | '–' | '(' | ')' | '.' | ':')
+            {
                 break;
             }
             if t.kind == Kind::Punct && (is_open_quote(t.ch) || is_close_quote(t.ch)) {
@@ -550,11 +594,17 @@ impl<'d, 'a> Detector<'d, 'a> {
         }
         let first = self.toks[start];
         let ok_start = first.is_word()
-            && (eq_any(self.t(start), &["the", "a", "an", "his", "her", "their", "its", "our", "former"])
-                || first.has(CAP)
+            && (eq_any(
+                self.t(start),
+                &[
+                    "the", "a", "an", "his", "her", "their", "its", "our", "former",
+                ],
+            ) || first.has(CAP)
                 || self.aux[start].title_from != NONE
                 || self.c(start, C_ROLE_MOD));
-        let ends_ok = k >= se || matches!(self.toks[k].ch, ',' | '.' | ';' | '—' | '–' | ')') || self.aux[k].cue;
+        let ends_ok = k >= se
+            || matches!(self.toks[k].ch, ',' | '.' | ';' | '—' | '–' | ')')
+            || self.aux[k].cue;
         (ok_start && ends_ok).then_some((start, k))
     }
 
@@ -577,7 +627,10 @@ impl<'d, 'a> Detector<'d, 'a> {
             return None;
         }
         let first = self.toks[k];
-        let opener = eq_any(self.t(k), &["the", "a", "an", "his", "her", "their", "its", "our"]);
+        let opener = eq_any(
+            self.t(k),
+            &["the", "a", "an", "his", "her", "their", "its", "our"],
+        );
         let poss_phrase = (k..comma).any(|i| self.toks[i].kind == Kind::Poss) && first.has(CAP);
         let clause_start = k == ss || self.toks[k - 1].kind == Kind::Punct;
         (first.is_word() && clause_start && (opener || poss_phrase)).then_some((k, comma))
@@ -601,7 +654,8 @@ impl<'d, 'a> Detector<'d, 'a> {
         // A short parenthesis after the name: "Zhou Minghua (周明华), a researcher"; the name in
         // another script is itself evidence.
         if self.punct_is(nxo, '(') {
-            let close = (nx + 1..(nx + 6).min(self.toks.len())).find(|&k| self.punct_is(Some(k), ')'));
+            let close =
+                (nx + 1..(nx + 6).min(self.toks.len())).find(|&k| self.punct_is(Some(k), ')'));
             if let Some(cl) = close {
                 if cl == nx + 2 && self.toks[nx + 1].has(CJK) {
                     s += 3;
@@ -611,7 +665,11 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
         }
         let before = c.title.map_or(c.a, |t| t.0).min(c.a);
-        let pv = if c.cued && c.title.is_none() { self.prev(c.a).and_then(|i| self.prev(i)) } else { self.prev(before) };
+        let pv = if c.cued && c.title.is_none() {
+            self.prev(c.a).and_then(|i| self.prev(i))
+        } else {
+            self.prev(before)
+        };
         // Speech and action cues after the name.
         if !c.poss {
             if self.is_cue(nxo) {
@@ -649,10 +707,14 @@ impl<'d, 'a> Detector<'d, 'a> {
         }
         // Before the name.
         if !c.cued {
-            if self.is_cue(pv) && (nxo.is_none() || self.punct_is(nxo, ',') || self.punct_is(nxo, '.')) {
+            if self.is_cue(pv)
+                && (nxo.is_none() || self.punct_is(nxo, ',') || self.punct_is(nxo, '.'))
+            {
                 s += 2;
             }
-            if self.word_is(pv, &["to"]) && self.word_is(pv.and_then(|i| self.prev(i)), &["according"]) {
+            if self.word_is(pv, &["to"])
+                && self.word_is(pv.and_then(|i| self.prev(i)), &["according"])
+            {
                 s += 2;
             }
             if self.word_is(pv, &["as"]) && self.word_is(nxo, &["put"]) {
@@ -678,8 +740,12 @@ impl<'d, 'a> Detector<'d, 'a> {
                     }
                 }
             }
-            let open = pv.is_some_and(|i| self.toks[i].kind == Kind::Punct && is_open_quote(self.toks[i].ch));
-            let close = nxo.is_some_and(|i| self.toks[i].kind == Kind::Punct && is_close_quote(self.toks[i].ch));
+            let open = pv.is_some_and(|i| {
+                self.toks[i].kind == Kind::Punct && is_open_quote(self.toks[i].ch)
+            });
+            let close = nxo.is_some_and(|i| {
+                self.toks[i].kind == Kind::Punct && is_close_quote(self.toks[i].ch)
+            });
             if open && close {
                 s -= 3;
                 c.neg = true;
@@ -694,7 +760,12 @@ impl<'d, 'a> Detector<'d, 'a> {
         if !c.poss {
             if let Some(i) = nxo {
                 let t = self.toks[i];
-                if t.is_word() && (t.has(NUM) || t.has(INITIAL) || t.has(ALLCAPS) || (t.has(LOWER) && self.c(i, C_ORG_FOLLOWER))) {
+                if t.is_word()
+                    && (t.has(NUM)
+                        || t.has(INITIAL)
+                        || t.has(ALLCAPS)
+                        || (t.has(LOWER) && self.c(i, C_ORG_FOLLOWER)))
+                {
                     s -= 4;
                     c.neg = true;
                 }
@@ -761,7 +832,9 @@ impl<'d, 'a> Detector<'d, 'a> {
         let mut group: FastMap<&str, (i32, usize, bool, bool, bool)> = FastMap::default();
         for (ci, c) in body.iter().enumerate() {
             if c.b - c.a >= 2 || self.toks[c.a].has(CJK) {
-                let e = group.entry(c.key.as_str()).or_insert((0, ci, false, false, false));
+                let e = group
+                    .entry(c.key.as_str())
+                    .or_insert((0, ci, false, false, false));
                 e.0 += c.score;
                 e.2 |= !self.toks[c.a].has(SSTART);
                 e.3 |= c.np;
@@ -780,7 +853,8 @@ impl<'d, 'a> Detector<'d, 'a> {
                 total += 2;
             }
             let words = fo.b - fo.a;
-            let has_initial_or_particle = (fo.a..fo.b).any(|i| self.toks[i].has(INITIAL) || self.is_particle(i));
+            let has_initial_or_particle =
+                (fo.a..fo.b).any(|i| self.toks[i].has(INITIAL) || self.is_particle(i));
             if !is_cjk && words >= 3 && !self.is_given(fo.a) && !has_initial_or_particle {
                 total -= 2;
             }
@@ -827,7 +901,10 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
             for k in 1..words.len() {
                 // "von der Leyen" is a surname; "der Leyen" is not.
-                if k > 1 && PARTICLES.contains(&words[k].as_str()) && PARTICLES.contains(&words[k - 1].as_str()) {
+                if k > 1
+                    && PARTICLES.contains(&words[k].as_str())
+                    && PARTICLES.contains(&words[k - 1].as_str())
+                {
                     continue;
                 }
                 let suf = words[k..].join(" ");
@@ -895,7 +972,8 @@ impl<'d, 'a> Detector<'d, 'a> {
                     .get(&c.key)
                     .and_then(|v| pick(v, &last_full_pos, start))
                     .or_else(|| {
-                        let ok = !self.toks[c.a].has(SSTART) || self.is_cue(self.at(c.b, self.toks[c.a].sent));
+                        let ok = !self.toks[c.a].has(SSTART)
+                            || self.is_cue(self.at(c.b, self.toks[c.a].sent));
                         firsts.get(&c.key).filter(|_| ok).map(|v| v[0])
                     })
                     .map(|fi| (fi, MentionForm::Surname))
@@ -903,8 +981,19 @@ impl<'d, 'a> Detector<'d, 'a> {
             let m = match resolved_full {
                 Some((fi, form)) => {
                     let (name, words, kb) = &fulls[fi];
-                    let form = if form == MentionForm::Surname && c.title_adjacent_cap { MentionForm::TitledSurname } else { form };
-                    self.mention(c, form, name.clone(), words.last().map(String::as_str).unwrap_or(""), true, kb.clone())
+                    let form = if form == MentionForm::Surname && c.title_adjacent_cap {
+                        MentionForm::TitledSurname
+                    } else {
+                        form
+                    };
+                    self.mention(
+                        c,
+                        form,
+                        name.clone(),
+                        words.last().map(String::as_str).unwrap_or(""),
+                        true,
+                        kb.clone(),
+                    )
                 }
                 None => {
                     if n >= 2 || self.toks[c.a].has(CJK) {
@@ -912,15 +1001,27 @@ impl<'d, 'a> Detector<'d, 'a> {
                     }
                     // A single word on its own: a title/honorific, or enough evidence.
                     // A surname the knowledge base knows counts like a title.
-                    let titled = c.cued && (c.title_adjacent_cap || c.honorific || c.title.is_some())
-                        || (!self.ctx.kb.people.is_empty() && !self.ctx.kb.people_with_surname(&c.key).is_empty());
-                    let (score, non_initial) = single_group.get(c.key.as_str()).copied().unwrap_or((-1, false));
+                    let titled = c.cued
+                        && (c.title_adjacent_cap || c.honorific || c.title.is_some())
+                        || (!self.ctx.kb.people.is_empty()
+                            && !self.ctx.kb.people_with_surname(&c.key).is_empty());
+                    let (score, non_initial) = single_group
+                        .get(c.key.as_str())
+                        .copied()
+                        .unwrap_or((-1, false));
                     let strong = single_strong.get(c.key.as_str()).copied().unwrap_or(0);
-                    let ok = !c.np && (titled || (score >= 1 && non_initial && strong >= 1) || (score >= 2 && strong >= 1));
+                    let ok = !c.np
+                        && (titled
+                            || (score >= 1 && non_initial && strong >= 1)
+                            || (score >= 2 && strong >= 1));
                     if !ok {
                         continue;
                     }
-                    let form = if c.title_adjacent_cap { MentionForm::TitledSurname } else { MentionForm::Surname };
+                    let form = if c.title_adjacent_cap {
+                        MentionForm::TitledSurname
+                    } else {
+                        MentionForm::Surname
+                    };
                     if !accepted_singles.contains(&c.key) {
                         accepted_singles.push(c.key.clone());
                     }
@@ -973,7 +1074,10 @@ impl<'d, 'a> Detector<'d, 'a> {
                     let ss = self.sent_range(self.toks[a].sent).0;
                     (a > ss && self.aux[a - 1].title_from != NONE).then(|| {
                         let te = a - 1;
-                        (self.extend_role_back(ss, self.aux[te].title_from as usize), te + 1)
+                        (
+                            self.extend_role_back(ss, self.aux[te].title_from as usize),
+                            te + 1,
+                        )
                     })
                 })
                 .filter(|&(_, te)| !self.c(te - 1, C_HONORIFIC))
@@ -1006,7 +1110,10 @@ impl<'d, 'a> Detector<'d, 'a> {
             let kb_name = &self.ctx.kb.people[pi].name;
             let kb_first = name_key(kb_name.split_whitespace().next().unwrap_or(""));
             let d = super::kb::edit_distance(&first, &kb_first);
-            if d <= 2 && first.chars().count() >= 4 && first.chars().next() == kb_first.chars().next() {
+            if d <= 2
+                && first.chars().count() >= 4
+                && first.chars().next() == kb_first.chars().next()
+            {
                 if found.is_some() {
                     return None;
                 }
@@ -1026,14 +1133,17 @@ impl<'d, 'a> Detector<'d, 'a> {
             if self.toks[k].is_word() && self.t(k).eq_ignore_ascii_case("by") {
                 let w = self.t(k - 1).to_ascii_lowercase();
                 return match w.as_str() {
-                    "reporting" | "reported" | "written" | "writing" | "compiled" | "additional" | "story" | "text" => Some(PersonRole::Author),
-                    "editing" | "edited" | "photos" | "photo" | "photographs" | "photography" | "illustration" | "graphics" | "video" | "produced" => {
+                    "reporting" | "reported" | "written" | "writing" | "compiled"
+                    | "additional" | "story" | "text" => Some(PersonRole::Author),
+                    "editing" | "edited" | "photos" | "photo" | "photographs" | "photography"
+                    | "illustration" | "graphics" | "video" | "produced" => {
                         Some(PersonRole::Credit)
                     }
                     _ => None,
                 };
             }
-            if self.toks[k].kind == Kind::Punct && matches!(self.toks[k].ch, '.' | '"' | '“' | '”') {
+            if self.toks[k].kind == Kind::Punct && matches!(self.toks[k].ch, '.' | '"' | '“' | '”')
+            {
                 return None;
             }
         }
@@ -1042,7 +1152,10 @@ impl<'d, 'a> Detector<'d, 'a> {
 
     /// Whether `w` appears as a capitalised word in a body sentence.
     fn in_body(&self, w: &str) -> bool {
-        self.toks.iter().enumerate().any(|(i, t)| t.is_word() && !t.has(HEAD) && t.has(CAP) && self.t(i) == w)
+        self.toks
+            .iter()
+            .enumerate()
+            .any(|(i, t)| t.is_word() && !t.has(HEAD) && t.has(CAP) && self.t(i) == w)
     }
 
     /// Names inside a headline run: known full names, known surnames, and a given name with
@@ -1062,24 +1175,47 @@ impl<'d, 'a> Detector<'d, 'a> {
             let mut matched: Option<(usize, usize, MentionForm)> = None;
             for (fi, (_, words, _)) in fulls.iter().enumerate() {
                 let n = words.len();
-                if n >= 2 && i + n <= c.b && (0..n).all(|k| self.t(i + k) == words[k]) && matched.is_none_or(|(_, m, _)| n > m) {
+                if n >= 2
+                    && i + n <= c.b
+                    && (0..n).all(|k| self.t(i + k) == words[k])
+                    && matched.is_none_or(|(_, m, _)| n > m)
+                {
                     matched = Some((fi, n, MentionForm::FullName));
                 }
             }
             if let Some((fi, n, form)) = matched {
                 let (name, words, kb) = &fulls[fi];
-                out.push(self.mention(&sub(i, i + n), form, name.clone(), words.last().map(String::as_str).unwrap_or(""), true, kb.clone()));
+                out.push(self.mention(
+                    &sub(i, i + n),
+                    form,
+                    name.clone(),
+                    words.last().map(String::as_str).unwrap_or(""),
+                    true,
+                    kb.clone(),
+                ));
                 i += n;
                 continue;
             }
             // Given name + surname.
-            if i + 1 < c.b && self.is_given(i) && self.name_word(i + 1) && !self.is_single_np(i + 1) && !self.toks[i + 1].has(INITIAL) {
+            if i + 1 < c.b
+                && self.is_given(i)
+                && self.name_word(i + 1)
+                && !self.is_single_np(i + 1)
+                && !self.toks[i + 1].has(INITIAL)
+            {
                 let sur = self.t(i + 1);
                 let known = suffix.contains_key(sur) || singles.iter().any(|s| s == sur);
                 let at_start = self.toks[i].has(SSTART) || !title_case;
                 if known || at_start || self.in_body(sur) {
                     let name = format!("{} {}", self.t(i), sur);
-                    out.push(self.mention(&sub(i, i + 2), MentionForm::FullName, name, sur, true, None));
+                    out.push(self.mention(
+                        &sub(i, i + 2),
+                        MentionForm::FullName,
+                        name,
+                        sur,
+                        true,
+                        None,
+                    ));
                     i += 2;
                     continue;
                 }
@@ -1087,9 +1223,23 @@ impl<'d, 'a> Detector<'d, 'a> {
             let w = self.t(i);
             if let Some(v) = suffix.get(w).filter(|v| v.len() == 1) {
                 let (name, words, kb) = &fulls[v[0]];
-                out.push(self.mention(&sub(i, i + 1), MentionForm::Surname, name.clone(), words.last().map(String::as_str).unwrap_or(""), true, kb.clone()));
+                out.push(self.mention(
+                    &sub(i, i + 1),
+                    MentionForm::Surname,
+                    name.clone(),
+                    words.last().map(String::as_str).unwrap_or(""),
+                    true,
+                    kb.clone(),
+                ));
             } else if singles.iter().any(|s| s == w) {
-                out.push(self.mention(&sub(i, i + 1), MentionForm::Surname, w.to_string(), w, false, None));
+                out.push(self.mention(
+                    &sub(i, i + 1),
+                    MentionForm::Surname,
+                    w.to_string(),
+                    w,
+                    false,
+                    None,
+                ));
             }
             i += 1;
         }
@@ -1100,10 +1250,22 @@ impl<'d, 'a> Detector<'d, 'a> {
         let e = self.toks[b - 1].e as usize;
         let text = self.doc.text.get(s..e).unwrap_or("").to_string();
         let normalized = normalize_role(&text);
-        RoleText { span: s..e, text, normalized }
+        RoleText {
+            span: s..e,
+            text,
+            normalized,
+        }
     }
 
-    fn mention(&self, c: &Cand, form: MentionForm, name: String, surname: &str, resolved: bool, kb_id: Option<String>) -> PersonMention {
+    fn mention(
+        &self,
+        c: &Cand,
+        form: MentionForm,
+        name: String,
+        surname: &str,
+        resolved: bool,
+        kb_id: Option<String>,
+    ) -> PersonMention {
         let mut s = self.toks[c.a].s as usize;
         let e = self.toks[c.b - 1].e as usize;
         if form == MentionForm::TitledSurname && c.a > 0 {
@@ -1135,7 +1297,9 @@ impl<'d, 'a> Detector<'d, 'a> {
                 BlockKind::Credit => PersonRole::Credit,
                 _ => continue,
             };
-            let Some(text) = self.p.get(b.span.clone()) else { continue };
+            let Some(text) = self.p.get(b.span.clone()) else {
+                continue;
+            };
             // Skip the label ("By", "Written by", "Photo:").
             let body_off = match role {
                 PersonRole::Author => {
@@ -1156,14 +1320,17 @@ impl<'d, 'a> Detector<'d, 'a> {
                 let mut j = i + 1;
                 while j < toks.len() {
                     let w = &self.p[toks[j].range()];
-                    let is_part = toks[j].is_word() && (toks[j].has(NAMEY) && !toks[j].has(ALLCAPS) || (toks[j].has(LOWER) && eq_any(w, PARTICLES)));
+                    let is_part = toks[j].is_word()
+                        && (toks[j].has(NAMEY) && !toks[j].has(ALLCAPS)
+                            || (toks[j].has(LOWER) && eq_any(w, PARTICLES)));
                     if !is_part {
                         break;
                     }
                     j += 1;
                 }
                 let words = j - st;
-                let all_org = (st..j).any(|k| ORG_WORDS.contains(self.p[toks[k].range()].trim_end_matches('.')));
+                let all_org = (st..j)
+                    .any(|k| ORG_WORDS.contains(self.p[toks[k].range()].trim_end_matches('.')));
                 if (2..=4).contains(&words) && !all_org {
                     let s = toks[st].s as usize;
                     let e = toks[j - 1].e as usize;
@@ -1173,7 +1340,10 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
         }
         if let Some(a) = &self.doc.meta.author_span {
-            if !spans.iter().any(|(s, _)| s.start < a.end && a.start < s.end) {
+            if !spans
+                .iter()
+                .any(|(s, _)| s.start < a.end && a.start < s.end)
+            {
                 // Front matter: "Jane Doe, John Roe" / "Jane Doe and John Roe".
                 let text = self.doc.text.get(a.clone()).unwrap_or("");
                 let mut off = 0;
@@ -1197,7 +1367,11 @@ impl<'d, 'a> Detector<'d, 'a> {
                 span,
                 surname: name_key(super::kb::surname_of(&name)),
                 text,
-                form: if single { MentionForm::Surname } else { MentionForm::FullName },
+                form: if single {
+                    MentionForm::Surname
+                } else {
+                    MentionForm::FullName
+                },
                 role,
                 resolved: !single,
                 name,
@@ -1226,7 +1400,9 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
             // Must start with a determiner ("the CIA director").
             let rs = self.extend_role_back(ss, tf);
-            let det = rs.checked_sub(1).filter(|&k| k >= ss && self.word_is(Some(k), &["the"]));
+            let det = rs
+                .checked_sub(1)
+                .filter(|&k| k >= ss && self.word_is(Some(k), &["the"]));
             let Some(det) = det else { continue };
             // Optional complement: "to Germany", "of France", "for the region".
             let mut end = te + 1;
@@ -1245,7 +1421,9 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
             let s = self.toks[det].s as usize;
             let e = self.toks[end - 1].e as usize;
-            let Some(text) = self.doc.text.get(s..e) else { continue };
+            let Some(text) = self.doc.text.get(s..e) else {
+                continue;
+            };
             if out.iter().any(|m| m.span.start < e && s < m.span.end) {
                 continue;
             }
@@ -1260,7 +1438,11 @@ impl<'d, 'a> Detector<'d, 'a> {
                     surname: name_key(super::kb::surname_of(&p.name)),
                     resolved: true,
                     kb_id: Some(p.id.clone()),
-                    title: Some(RoleText { span: s..e, text: text.to_string(), normalized: normalize_role(text) }),
+                    title: Some(RoleText {
+                        span: s..e,
+                        text: text.to_string(),
+                        normalized: normalize_role(text),
+                    }),
                 });
             }
         }
@@ -1269,7 +1451,8 @@ impl<'d, 'a> Detector<'d, 'a> {
 
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
+    c.next()
+        .map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
 }
 
 /// Among full names `v` sharing a surname, the one introduced most recently before `pos`
@@ -1289,7 +1472,12 @@ fn pick(v: &[usize], last: &FastMap<usize, usize>, pos: usize) -> Option<usize> 
 /// Sort, drop overlaps (first/longest wins) and return.
 fn finish(doc: &Document<'_>, mut out: Vec<PersonMention>) -> Vec<PersonMention> {
     let _ = doc;
-    out.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
+    out.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+    });
     let mut kept: Vec<PersonMention> = Vec::with_capacity(out.len());
     for m in out {
         if let Some(last) = kept.last() {

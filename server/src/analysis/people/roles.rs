@@ -30,8 +30,17 @@ mod tests {
     #[test]
     fn normalizes() {
         assert_eq!(normalize_role("top Élysée adviser"), "elysee adviser");
-        assert_eq!(normalize_role("a spokesman for the German chancellor"), "spokesman for german chancellor");
-        assert_eq!(normalize_role("Deputy Foreign Minister"), "deputy foreign minister");
-        assert_eq!(normalize_role("the national security adviser"), "national security adviser");
+        assert_eq!(
+            normalize_role("a spokesman for the German chancellor"),
+            "spokesman for german chancellor"
+        );
+        assert_eq!(
+            normalize_role("Deputy Foreign Minister"),
+            "deputy foreign minister"
+        );
+        assert_eq!(
+            normalize_role("the national security adviser"),
+            "national security adviser"
+        );
     }
 }

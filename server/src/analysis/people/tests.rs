@@ -30,19 +30,40 @@ fn title_cued_full_name() {
     assert_eq!(p[0].text, "Sergei Ryabkov");
     assert_eq!(p[0].form, MentionForm::FullName);
     assert_eq!(p[0].title.as_ref().unwrap().text, "Deputy Foreign Minister");
-    assert_eq!(p[0].title.as_ref().unwrap().normalized, "deputy foreign minister");
+    assert_eq!(
+        p[0].title.as_ref().unwrap().normalized,
+        "deputy foreign minister"
+    );
     assert_eq!(p[0].surname, "ryabkov");
     assert!(p[0].resolved);
 }
 
 #[test]
 fn titles_of_many_kinds() {
-    assert_eq!(texts("Talks resumed after Prime Minister Mette Frederiksen arrived in Brussels."), vec!["Mette Frederiksen"]);
-    assert_eq!(texts("The deal was backed by Secretary of State Antony Blinken and his team."), vec!["Antony Blinken"]);
-    assert_eq!(texts("The plan came from special envoy Steve Witkoff, officials said."), vec!["Steve Witkoff"]);
-    assert_eq!(texts("The briefing was led by Gen. Mark Milley in the morning."), vec!["Mark Milley"]);
-    assert_eq!(texts("The bill is opposed by Sen. Lisa Murkowski of Alaska."), vec!["Lisa Murkowski"]);
-    assert_eq!(texts("The clinic was run by Dr. Amara Okafor for a decade."), vec!["Amara Okafor"]);
+    assert_eq!(
+        texts("Talks resumed after Prime Minister Mette Frederiksen arrived in Brussels."),
+        vec!["Mette Frederiksen"]
+    );
+    assert_eq!(
+        texts("The deal was backed by Secretary of State Antony Blinken and his team."),
+        vec!["Antony Blinken"]
+    );
+    assert_eq!(
+        texts("The plan came from special envoy Steve Witkoff, officials said."),
+        vec!["Steve Witkoff"]
+    );
+    assert_eq!(
+        texts("The briefing was led by Gen. Mark Milley in the morning."),
+        vec!["Mark Milley"]
+    );
+    assert_eq!(
+        texts("The bill is opposed by Sen. Lisa Murkowski of Alaska."),
+        vec!["Lisa Murkowski"]
+    );
+    assert_eq!(
+        texts("The clinic was run by Dr. Amara Okafor for a decade."),
+        vec!["Amara Okafor"]
+    );
 }
 
 #[test]
@@ -69,23 +90,44 @@ fn appositive_after_and_before() {
     let t = "Jake Sullivan, the national security adviser, said the meeting was constructive.";
     let p = people(t);
     assert_eq!(p.len(), 1);
-    assert_eq!(p[0].title.as_ref().unwrap().text, "the national security adviser");
-    assert_eq!(p[0].title.as_ref().unwrap().normalized, "national security adviser");
+    assert_eq!(
+        p[0].title.as_ref().unwrap().text,
+        "the national security adviser"
+    );
+    assert_eq!(
+        p[0].title.as_ref().unwrap().normalized,
+        "national security adviser"
+    );
 
     let t = "The French ambassador to Germany, Anne-Marie Descôtes, told reporters the visit would go ahead.";
     let p = people(t);
     assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!(p[0].text, "Anne-Marie Descôtes");
-    assert_eq!(p[0].title.as_ref().unwrap().text, "The French ambassador to Germany");
+    assert_eq!(
+        p[0].title.as_ref().unwrap().text,
+        "The French ambassador to Germany"
+    );
     assert_eq!(p[0].surname, "descotes");
 }
 
 #[test]
 fn speech_cues() {
-    assert_eq!(texts("“We are not there yet,” said Mikkel Thorsen."), vec!["Mikkel Thorsen"]);
-    assert_eq!(texts("The vote was close, according to Birgitte Aal, an economist."), vec!["Birgitte Aal"]);
-    assert_eq!(texts("It was, as Jonathan Mercer put it, a long night."), vec!["Jonathan Mercer"]);
-    assert_eq!(texts("Karsten Vinding said the levy was unfair."), vec!["Karsten Vinding"]);
+    assert_eq!(
+        texts("“We are not there yet,” said Mikkel Thorsen."),
+        vec!["Mikkel Thorsen"]
+    );
+    assert_eq!(
+        texts("The vote was close, according to Birgitte Aal, an economist."),
+        vec!["Birgitte Aal"]
+    );
+    assert_eq!(
+        texts("It was, as Jonathan Mercer put it, a long night."),
+        vec!["Jonathan Mercer"]
+    );
+    assert_eq!(
+        texts("Karsten Vinding said the levy was unfair."),
+        vec!["Karsten Vinding"]
+    );
 }
 
 #[test]
@@ -157,7 +199,13 @@ fn cjk_names() {
     assert_eq!(texts(t), vec!["王毅"]);
     let t = "Keiko Tanabe (田辺恵子), the ambassador, said Tokyo agreed.";
     let n = names(t);
-    assert_eq!(n, vec![pair("Keiko Tanabe", "Keiko Tanabe"), pair("田辺恵子", "Keiko Tanabe")]);
+    assert_eq!(
+        n,
+        vec![
+            pair("Keiko Tanabe", "Keiko Tanabe"),
+            pair("田辺恵子", "Keiko Tanabe")
+        ]
+    );
 }
 
 #[test]
@@ -179,7 +227,11 @@ fn bylines_and_credits() {
     let got: Vec<_> = p.iter().map(|m| (m.text.as_str(), m.role)).collect();
     assert_eq!(
         got,
-        vec![("Anna Keller", PersonRole::Author), ("Pavel Sorokin", PersonRole::Author), ("Marc Dubois", PersonRole::Credit)]
+        vec![
+            ("Anna Keller", PersonRole::Author),
+            ("Pavel Sorokin", PersonRole::Author),
+            ("Marc Dubois", PersonRole::Credit)
+        ]
     );
     let t = "---\nauthor: Jane Doe\n---\nThe talks ended.\n";
     let p = people(t);
@@ -188,12 +240,23 @@ fn bylines_and_credits() {
     assert_eq!(&t[p[0].span.clone()], "Jane Doe");
     let t = "The talks ended.\n\n(Reporting by Anna Keller in Geneva; Editing by Tom Hadley)\n";
     let got: Vec<_> = people(t).into_iter().map(|m| (m.text, m.role)).collect();
-    assert_eq!(got, vec![("Anna Keller".to_string(), PersonRole::Author), ("Tom Hadley".to_string(), PersonRole::Credit)]);
+    assert_eq!(
+        got,
+        vec![
+            ("Anna Keller".to_string(), PersonRole::Author),
+            ("Tom Hadley".to_string(), PersonRole::Credit)
+        ]
+    );
 }
 
 #[test]
 fn sentence_initial_capitals_are_not_people() {
-    for t in ["Despite the delay, talks went on.", "However, nothing changed.", "Officials said the plan would work.", "Authorities have released the name."] {
+    for t in [
+        "Despite the delay, talks went on.",
+        "However, nothing changed.",
+        "Officials said the plan would work.",
+        "Authorities have released the name.",
+    ] {
         assert!(people(t).is_empty(), "{t}: {:?}", people(t));
     }
 }
@@ -204,7 +267,10 @@ fn roles_in_front_of_names() {
     assert_eq!(p[0].title.as_ref().unwrap().text, "Kremlin spokesman");
     let p = people("Lohan's attorney, Shawn Holley, spoke out about the move.");
     assert_eq!(p.last().unwrap().text, "Shawn Holley");
-    assert_eq!(p.last().unwrap().title.as_ref().unwrap().text, "Lohan's attorney");
+    assert_eq!(
+        p.last().unwrap().title.as_ref().unwrap().text,
+        "Lohan's attorney"
+    );
 }
 
 fn person(id: &str, name: &str, aliases: &[&str], roles: Vec<KbRole>) -> PersonEntry {
@@ -244,22 +310,56 @@ fn kb_names_aliases_role_only_and_near_spellings() {
     };
     let kb = KbIndex::new(
         vec![
-            person("sergei-ryabkov", "Sergei Ryabkov", &["Sergei A. Ryabkov"], vec![]),
-            person("helene-daubigny", "Hélène Daubigny", &[], vec![role("French Ambassador to Germany", "2025-09-01", None)]),
-            person("john-ratcliffe", "John Ratcliffe", &[], vec![role("CIA Director", "2025-01-23", None)]),
+            person(
+                "sergei-ryabkov",
+                "Sergei Ryabkov",
+                &["Sergei A. Ryabkov"],
+                vec![],
+            ),
+            person(
+                "helene-daubigny",
+                "Hélène Daubigny",
+                &[],
+                vec![role("French Ambassador to Germany", "2025-09-01", None)],
+            ),
+            person(
+                "john-ratcliffe",
+                "John Ratcliffe",
+                &[],
+                vec![role("CIA Director", "2025-01-23", None)],
+            ),
         ],
         vec![],
     );
     let t = "---\ndate: 2026-03-13\n---\nSergei A. Ryabkov spoke. The French ambassador to Germany was there, and the CIA director sent a note. Sergey Ryabkov left.\n";
     let p = with_kb(t, &kb);
-    let got: Vec<_> = p.iter().map(|m| (m.text.as_str(), m.form, m.kb_id.as_deref())).collect();
+    let got: Vec<_> = p
+        .iter()
+        .map(|m| (m.text.as_str(), m.form, m.kb_id.as_deref()))
+        .collect();
     assert_eq!(
         got,
         vec![
-            ("Sergei A. Ryabkov", MentionForm::Alias, Some("sergei-ryabkov")),
-            ("The French ambassador to Germany", MentionForm::RoleOnly, Some("helene-daubigny")),
-            ("the CIA director", MentionForm::RoleOnly, Some("john-ratcliffe")),
-            ("Sergey Ryabkov", MentionForm::FullName, Some("sergei-ryabkov")),
+            (
+                "Sergei A. Ryabkov",
+                MentionForm::Alias,
+                Some("sergei-ryabkov")
+            ),
+            (
+                "The French ambassador to Germany",
+                MentionForm::RoleOnly,
+                Some("helene-daubigny")
+            ),
+            (
+                "the CIA director",
+                MentionForm::RoleOnly,
+                Some("john-ratcliffe")
+            ),
+            (
+                "Sergey Ryabkov",
+                MentionForm::FullName,
+                Some("sergei-ryabkov")
+            ),
         ]
     );
     assert_eq!(p[3].name, "Sergei Ryabkov");

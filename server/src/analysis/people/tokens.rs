@@ -58,8 +58,8 @@ impl Tok {
 const DOT_WORDS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt", "prof", "maj",
     "adm", "rev", "hon", "st", "jr", "sr", "mt", "ft", "cmdr", "cpl", "pvt", "supt", "atty", "mme",
-    "messrs", "sens", "reps", "gens", "brig", "insp", "det", "amb", "pres", "no", "vs", "inc", "co",
-    "corp", "ltd", "dept",
+    "messrs", "sens", "reps", "gens", "brig", "insp", "det", "amb", "pres", "no", "vs", "inc",
+    "co", "corp", "ltd", "dept",
 ];
 
 pub fn is_cjk(c: char) -> bool {
@@ -193,10 +193,17 @@ pub fn tokenize_str(text: &str, base: usize, sent: u32, out: &mut Vec<Tok>) {
         let w = &text[i..word_end];
         let mut poss: Option<(usize, usize)> = None;
         if w.len() > 2 && (w.ends_with("'s") || w.ends_with("’s") || w.ends_with("'S")) {
-            let ap = if w.ends_with("’s") { w.len() - 4 } else { w.len() - 2 };
+            let ap = if w.ends_with("’s") {
+                w.len() - 4
+            } else {
+                w.len() - 2
+            };
             poss = Some((i + ap, word_end));
             word_end = i + ap;
-        } else if end < n && (w.ends_with('s') || w.ends_with('S')) && b[0..].get(i).is_some_and(u8::is_ascii_uppercase) {
+        } else if end < n
+            && (w.ends_with('s') || w.ends_with('S'))
+            && b[0..].get(i).is_some_and(u8::is_ascii_uppercase)
+        {
             // "Jones' car": a bare apostrophe after a capitalised word ending in s.
             let (d, dl) = ch(end);
             if (d == '\'' || d == '’') && !wordy(end + dl) {
@@ -209,7 +216,10 @@ pub fn tokenize_str(text: &str, base: usize, sent: u32, out: &mut Vec<Tok>) {
         // A full stop that belongs to the word.
         if poss.is_none() && b.get(end) == Some(&b'.') {
             let single_cap = f & INITIAL != 0;
-            if single_cap || w.contains('.') || (w.len() <= 6 && DOT_WORDS.iter().any(|d| d.eq_ignore_ascii_case(w))) {
+            if single_cap
+                || w.contains('.')
+                || (w.len() <= 6 && DOT_WORDS.iter().any(|d| d.eq_ignore_ascii_case(w)))
+            {
                 word_end = end + 1;
                 end += 1;
                 f |= DOT;
@@ -253,7 +263,10 @@ pub fn shape(w: &str) -> u16 {
     } else if first.is_lowercase() {
         f |= LOWER;
     }
-    let all_upper = letters >= 2 && w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let all_upper = letters >= 2
+        && w.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
     if all_upper {
         f |= ALLCAPS;
     }
@@ -290,7 +303,8 @@ fn shape_ascii(w: &[u8]) -> u16 {
             let cap = seg.first().is_some_and(u8::is_ascii_uppercase);
             if !cap && namey {
                 let last = c != b'-';
-                let particle = seg_index == 0 && !last && ARABIC_PARTICLES.iter().any(|p| p.as_bytes() == seg);
+                let particle =
+                    seg_index == 0 && !last && ARABIC_PARTICLES.iter().any(|p| p.as_bytes() == seg);
                 if !particle {
                     namey = false;
                 }
@@ -310,7 +324,10 @@ fn shape_ascii(w: &[u8]) -> u16 {
     if letters >= 2 && upper == letters {
         f |= ALLCAPS;
     }
-    if letters == 1 && first.is_ascii_uppercase() && (w.len() == 1 || (w.len() == 2 && w[1] == b'.')) {
+    if letters == 1
+        && first.is_ascii_uppercase()
+        && (w.len() == 1 || (w.len() == 2 && w[1] == b'.'))
+    {
         f |= INITIAL;
     }
     if namey && !digit {
@@ -319,7 +336,9 @@ fn shape_ascii(w: &[u8]) -> u16 {
     f
 }
 
-const ARABIC_PARTICLES: &[&str] = &["al", "el", "ad", "as", "ash", "at", "az", "bin", "ibn", "abu", "ben", "bint", "d", "l"];
+const ARABIC_PARTICLES: &[&str] = &[
+    "al", "el", "ad", "as", "ash", "at", "az", "bin", "ibn", "abu", "ben", "bint", "d", "l",
+];
 
 fn is_namey(w: &str) -> bool {
     if w.chars().any(|c| c.is_ascii_digit()) {
@@ -350,16 +369,38 @@ mod tests {
     fn words(t: &str) -> Vec<(String, Kind)> {
         let mut v = Vec::new();
         tokenize_str(t, 0, 0, &mut v);
-        v.iter().map(|k| (t[k.range()].to_string(), k.kind)).collect()
+        v.iter()
+            .map(|k| (t[k.range()].to_string(), k.kind))
+            .collect()
     }
 
     #[test]
     fn words_possessives_abbreviations() {
-        let w = words("Mr. Macron's aide, J. Smith-Jones, met U.S. officials in al-Quds and O'Brien's.");
+        let w = words(
+            "Mr. Macron's aide, J. Smith-Jones, met U.S. officials in al-Quds and O'Brien's.",
+        );
         let texts: Vec<&str> = w.iter().map(|x| x.0.as_str()).collect();
         assert_eq!(
             texts,
-            vec!["Mr.", "Macron", "'s", "aide", ",", "J.", "Smith-Jones", ",", "met", "U.S.", "officials", "in", "al-Quds", "and", "O'Brien", "'s", "."]
+            vec![
+                "Mr.",
+                "Macron",
+                "'s",
+                "aide",
+                ",",
+                "J.",
+                "Smith-Jones",
+                ",",
+                "met",
+                "U.S.",
+                "officials",
+                "in",
+                "al-Quds",
+                "and",
+                "O'Brien",
+                "'s",
+                "."
+            ]
         );
         assert_eq!(w[2].1, Kind::Poss);
     }

@@ -8,6 +8,14 @@ pub mod people_rules;
 
 use std::collections::BTreeMap;
 
+pub mod anonymous_source;
+pub mod fixes;
+pub mod footnotes;
+pub mod unattributed_quote;
+pub mod unsourced_statistic;
+pub mod vague_attribution;
+pub mod weasel_word;
+
 use super::document::{Directive, Document};
 use super::{Attribution, Context, Finding, PersonMention, Quote, Severity};
 use crate::config::RuleLevel;
@@ -79,8 +87,29 @@ pub fn run_all(
     quotes: &[Quote],
     ctx: &Context<'_>,
 ) -> Vec<Finding> {
-    let _ = (attributions, quotes);
     let mut out = Vec::new();
+    let on = |code: &str| ctx.rules.level(code).is_some();
+    if on(vague_attribution::CODE) {
+        vague_attribution::check(doc, attributions, ctx, &mut out);
+    }
+    if on(anonymous_source::CODE) {
+        anonymous_source::check(doc, attributions, ctx, &mut out);
+    }
+    if on(unattributed_quote::CODE) {
+        unattributed_quote::check(doc, people, attributions, quotes, ctx, &mut out);
+    }
+    if on(weasel_word::CODE) {
+        weasel_word::check(doc, attributions, quotes, ctx, &mut out);
+    }
+    if on(unsourced_statistic::CODE) {
+        unsourced_statistic::check(doc, attributions, quotes, ctx, &mut out);
+    }
+    footnotes::check(
+        doc,
+        on(footnotes::UNDEFINED),
+        on(footnotes::UNUSED),
+        &mut out,
+    );
     people_rules::run(doc, people, ctx, &mut out);
     out
 }
@@ -94,7 +123,9 @@ pub fn finalize(doc: &Document<'_>, findings: &mut Vec<Finding>, settings: &Rule
         }
         None => false,
     });
-    findings.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
+    });
     findings.dedup_by(|a, b| a.span == b.span && a.code == b.code);
 }
 
@@ -174,8 +205,12 @@ mod tests {
         let doc = Document::parse("x", None);
         let mut s = RuleSettings::default();
         s.levels.insert("weasel-word".into(), RuleLevel::Off);
-        s.levels.insert("vague-attribution".into(), RuleLevel::On(Severity::Error));
-        let mut fs = vec![finding("weasel-word", 0..1), finding("vague-attribution", 0..1)];
+        s.levels
+            .insert("vague-attribution".into(), RuleLevel::On(Severity::Error));
+        let mut fs = vec![
+            finding("weasel-word", 0..1),
+            finding("vague-attribution", 0..1),
+        ];
         finalize(&doc, &mut fs, &s);
         assert_eq!(fs.len(), 1);
         assert_eq!(fs[0].severity, Severity::Error);

@@ -10,22 +10,75 @@ use std::collections::HashSet;
 
 use crate::analysis::document::Document;
 use crate::analysis::kb::{name_key, KbIndex};
-use crate::analysis::{Context, Edit, Finding, Fix, MentionForm, PersonMention, PersonRole, RoleText};
+use crate::analysis::{
+    Context, Edit, Finding, Fix, MentionForm, PersonMention, PersonRole, RoleText,
+};
 use crate::config::KbRole;
 
 use super::default_severity;
 
 /// Words that make a written role an official one (government, institutions, companies).
 const OFFICIAL_WORDS: &[&str] = &[
-    "minister", "president", "secretary", "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson",
-    "official", "adviser", "advisor", "director", "governor", "senator", "mayor", "chancellor", "commissioner",
-    "chairman", "chairwoman", "chair", "chief", "general", "admiral", "colonel", "commander", "prosecutor",
-    "attorney", "judge", "justice", "speaker", "premier", "diplomat", "negotiator", "lawmaker", "representative",
-    "congressman", "congresswoman", "deputy", "head", "leader", "king", "queen", "prince", "ceo", "executive",
-    "undersecretary", "sheriff", "coroner", "inspector", "superintendent", "aide", "officer",
+    "minister",
+    "president",
+    "secretary",
+    "ambassador",
+    "envoy",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "official",
+    "adviser",
+    "advisor",
+    "director",
+    "governor",
+    "senator",
+    "mayor",
+    "chancellor",
+    "commissioner",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "chief",
+    "general",
+    "admiral",
+    "colonel",
+    "commander",
+    "prosecutor",
+    "attorney",
+    "judge",
+    "justice",
+    "speaker",
+    "premier",
+    "diplomat",
+    "negotiator",
+    "lawmaker",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "deputy",
+    "head",
+    "leader",
+    "king",
+    "queen",
+    "prince",
+    "ceo",
+    "executive",
+    "undersecretary",
+    "sheriff",
+    "coroner",
+    "inspector",
+    "superintendent",
+    "aide",
+    "officer",
 ];
 
-pub fn run(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'_>, out: &mut Vec<Finding>) {
+pub fn run(
+    doc: &Document<'_>,
+    people: &[PersonMention],
+    ctx: &Context<'_>,
+    out: &mut Vec<Finding>,
+) {
     stale_title(doc, people, ctx, out);
     unknown_official(people, ctx, out);
 }
@@ -62,7 +115,12 @@ fn describe(r: &KbRole) -> String {
     s
 }
 
-fn stale_title(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'_>, out: &mut Vec<Finding>) {
+fn stale_title(
+    doc: &Document<'_>,
+    people: &[PersonMention],
+    ctx: &Context<'_>,
+    out: &mut Vec<Finding>,
+) {
     let Some(date) = doc.meta.date else { return };
     if ctx.kb.people.is_empty() {
         return;
@@ -72,7 +130,9 @@ fn stale_title(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'_>, 
             continue;
         }
         let Some(title) = &m.title else { continue };
-        let Some(pi) = kb_person(m, ctx.kb) else { continue };
+        let Some(pi) = kb_person(m, ctx.kb) else {
+            continue;
+        };
         let described = ctx.kb.roles_described_by(pi, &title.text);
         if described.is_empty() || described.iter().any(|r| r.held_on(date)) {
             continue;
@@ -90,7 +150,14 @@ fn stale_title(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'_>, 
         if let Some(c) = current.first() {
             message.push_str(&format!("; on that date: {}", describe(c)));
         }
-        if let Some((hi, _)) = ctx.kb.holder_of(&format!("{} {}", role.title, role.organization.as_deref().unwrap_or("")), Some(date)) {
+        if let Some((hi, _)) = ctx.kb.holder_of(
+            &format!(
+                "{} {}",
+                role.title,
+                role.organization.as_deref().unwrap_or("")
+            ),
+            Some(date),
+        ) {
             if hi != pi {
                 message.push_str(&format!("; {} held the post then", ctx.kb.people[hi].name));
             }
@@ -98,7 +165,10 @@ fn stale_title(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'_>, 
         let mut fixes = Vec::new();
         if past {
             // At a sentence start the title keeps the capital: "Former Ambassador".
-            let at_start = doc.sentences.iter().any(|s| s.span.start == title.span.start);
+            let at_start = doc
+                .sentences
+                .iter()
+                .any(|s| s.span.start == title.span.start);
             let edit = if at_start && starts_capitalised(&title.text) {
                 Edit {
                     span: title.span.clone(),
@@ -146,7 +216,9 @@ fn starts_capitalised(s: &str) -> bool {
 
 /// Whether a written role is an official one.
 pub fn is_official(role: &RoleText) -> bool {
-    role.normalized.split(|c: char| !c.is_alphanumeric()).any(|w| OFFICIAL_WORDS.contains(&w))
+    role.normalized
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| OFFICIAL_WORDS.contains(&w))
 }
 
 fn unknown_official(people: &[PersonMention], ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -229,17 +301,49 @@ mod tests {
     fn kb() -> KbIndex {
         KbIndex::new(
             vec![
-                person("philippe-garnier", "Philippe Garnier", vec![role("French Ambassador to Germany", None, "2022-01-17", Some("2025-08-31"))]),
-                person("helene-daubigny", "Hélène Daubigny", vec![role("French Ambassador to Germany", None, "2025-09-01", None)]),
+                person(
+                    "philippe-garnier",
+                    "Philippe Garnier",
+                    vec![role(
+                        "French Ambassador to Germany",
+                        None,
+                        "2022-01-17",
+                        Some("2025-08-31"),
+                    )],
+                ),
+                person(
+                    "helene-daubigny",
+                    "Hélène Daubigny",
+                    vec![role(
+                        "French Ambassador to Germany",
+                        None,
+                        "2025-09-01",
+                        None,
+                    )],
+                ),
                 person(
                     "lena-holm",
                     "Lena Holm",
                     vec![
-                        role("Employment Minister", None, "2022-12-15", Some("2025-08-28")),
+                        role(
+                            "Employment Minister",
+                            None,
+                            "2022-12-15",
+                            Some("2025-08-28"),
+                        ),
                         role("Finance Minister", None, "2025-08-29", None),
                     ],
                 ),
-                person("sergei-ryabkov", "Sergei Ryabkov", vec![role("Deputy Foreign Minister", Some("Russian Foreign Ministry"), "2008-08-01", None)]),
+                person(
+                    "sergei-ryabkov",
+                    "Sergei Ryabkov",
+                    vec![role(
+                        "Deputy Foreign Minister",
+                        Some("Russian Foreign Ministry"),
+                        "2008-08-01",
+                        None,
+                    )],
+                ),
             ],
             vec![],
         )
@@ -269,14 +373,21 @@ mod tests {
         let stale: Vec<_> = f.iter().filter(|f| f.code == "stale-title").collect();
         assert_eq!(stale.len(), 1, "{f:?}");
         assert_eq!(&t[stale[0].span.clone()], "Ambassador");
-        assert!(stale[0].message.contains("Hélène Daubigny"), "{}", stale[0].message);
+        assert!(
+            stale[0].message.contains("Hélène Daubigny"),
+            "{}",
+            stale[0].message
+        );
         assert!(stale[0].fixes[0].title.contains("former"));
 
         let t = "---\ndate: 2026-03-18\n---\nEmployment Minister Lena Holm, who drew up the financing, said the bill would pass.\n";
         let f = findings(t);
         let stale: Vec<_> = f.iter().filter(|f| f.code == "stale-title").collect();
         assert_eq!(stale.len(), 1, "{f:?}");
-        assert!(stale[0].fixes.iter().any(|x| x.edits[0].new_text == "Finance Minister"));
+        assert!(stale[0]
+            .fixes
+            .iter()
+            .any(|x| x.edits[0].new_text == "Finance Minister"));
     }
 
     #[test]
@@ -301,7 +412,8 @@ mod tests {
         assert_eq!(u.len(), 1, "{f:?}");
         assert_eq!(&t[u[0].span.clone()], "Mikkel Thorsen");
         // Not an official title, or no title at all: no hint.
-        let f = findings("The singer Anna Lind said she was thrilled. Mikkel Thorsen said nothing.\n");
+        let f =
+            findings("The singer Anna Lind said she was thrilled. Mikkel Thorsen said nothing.\n");
         assert!(f.iter().all(|f| f.code != "unknown-official"), "{f:?}");
     }
 
@@ -312,7 +424,12 @@ mod tests {
         let kb = KbIndex::default();
         let lex = Lexicons::default();
         let rules = RuleSettings::default();
-        let ctx = Context { kb: &kb, lexicons: &lex, rules: &rules, fallback_date: None };
+        let ctx = Context {
+            kb: &kb,
+            lexicons: &lex,
+            rules: &rules,
+            fallback_date: None,
+        };
         let p = people::find_people(&doc, &ctx);
         let s = kb_entry_snippet(&p[0], chrono::NaiveDate::from_ymd_opt(2026, 3, 18));
         assert!(s.contains("id = \"mikkel-thorsen\""), "{s}");

@@ -1,0 +1,116 @@
+//! Bench binary: index N generated articles once and report wall time, files/s and the
+//! memory the index holds (RSS growth, from /proc/self/status) against the corpus size.
+//! Run: `cargo bench -p byline --bench index_memory -- 10000` (default 10,000).
+
+#[path = "support/synth.rs"]
+mod synth;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// Counts live heap bytes, so "index memory" is what the index holds, not allocator slack.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(l) };
+        if !p.is_null() {
+            LIVE.fetch_add(l.size(), Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) };
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        let q = unsafe { System.realloc(p, l, new) };
+        if !q.is_null() {
+            LIVE.fetch_add(new, Ordering::Relaxed);
+            LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+use byline::workspace::Workspace;
+
+fn rss_kib() -> u64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(10000);
+    let dir = std::env::temp_dir().join(format!("byline-bench-{n}"));
+    if !dir.join(".complete").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        synth::write_corpus(&dir, 42, n);
+        std::fs::write(dir.join(".complete"), b"").unwrap();
+    }
+    let bytes: u64 = walk_bytes(&dir);
+    let before = rss_kib();
+    let live_before = LIVE.load(Ordering::Relaxed);
+    let t = Instant::now();
+    let ws = Workspace::new();
+    ws.set_compact_disk_files(true); // as the language server does
+    ws.add_root(&dir);
+    let report = ws.scan(std::slice::from_ref(&dir), &|_, _| {});
+    let secs = t.elapsed().as_secs_f64();
+    let after = rss_kib();
+    let live = LIVE.load(Ordering::Relaxed).saturating_sub(live_before) as u64;
+    let grown = (after.saturating_sub(before)) * 1024;
+    println!(
+        "indexed {} articles ({:.1} MB) in {:.3} s ({:.0} files/s); index memory (live heap) {:.1} MB = {:.2}x corpus; RSS growth {:.1} MB; peak RSS {:.1} MB",
+        report.files,
+        bytes as f64 / 1e6,
+        secs,
+        report.files as f64 / secs,
+        live as f64 / 1e6,
+        live as f64 / bytes as f64,
+        grown as f64 / 1e6,
+        after as f64 * 1024.0 / 1e6
+    );
+    let files = ws.all_files();
+    let people: usize = files.iter().map(|f| f.analysis.people.len()).sum();
+    let events: usize = files.iter().map(|f| f.analysis.events.len()).sum();
+    println!(
+        "per article: {:.1} person mentions, {:.1} event mentions; PersonMention {} B, EventMention {} B inline",
+        people as f64 / files.len().max(1) as f64,
+        events as f64 / files.len().max(1) as f64,
+        std::mem::size_of::<byline::analysis::PersonMention>(),
+        std::mem::size_of::<byline::analysis::EventMention>()
+    );
+    drop(files);
+    let live_ws = LIVE.load(Ordering::Relaxed);
+    drop(ws);
+    println!(
+        "freeing the workspace released {:.1} MB",
+        (live_ws - LIVE.load(Ordering::Relaxed)) as f64 / 1e6
+    );
+}
+
+fn walk_bytes(d: &std::path::Path) -> u64 {
+    let mut n = 0;
+    for e in std::fs::read_dir(d).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            n += walk_bytes(&p);
+        } else if p.extension().is_some_and(|x| x == "md") {
+            n += e.metadata().map(|m| m.len()).unwrap_or(0);
+        }
+    }
+    n
+}
