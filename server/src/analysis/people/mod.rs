@@ -1054,7 +1054,7 @@ impl<'d, 'a> Detector<'d, 'a> {
 
         // Headlines repeat names known from the body.
         for c in &head {
-            self.names_in_headline(c, &fulls, &suffix, &accepted_singles, &mut out);
+            self.names_in_headline(c, &fulls, &suffix, &accepted_singles, &org_prefixes, &mut out);
         }
 
         // Knowledge-base matches.
@@ -1166,6 +1166,7 @@ impl<'d, 'a> Detector<'d, 'a> {
         fulls: &[(String, Vec<String>, Option<String>)],
         suffix: &FastMap<String, Vec<usize>>,
         singles: &[String],
+        org_prefixes: &[String],
         out: &mut Vec<PersonMention>,
     ) {
         let sub = |a: usize, b: usize| self.raw_cand(a, b);
@@ -1206,7 +1207,11 @@ impl<'d, 'a> Detector<'d, 'a> {
                 let sur = self.t(i + 1);
                 let known = suffix.contains_key(sur) || singles.iter().any(|s| s == sur);
                 let at_start = self.toks[i].has(SSTART) || !title_case;
-                if known || at_start || self.in_body(sur) {
+                // Not "San Diego Chargers", "Betty Ford Clinic", nor a body organisation's prefix.
+                let place_before = i > c.a && self.c(i - 1, C_PLACE_PREFIX);
+                let org_after = i + 2 < c.b && self.is_org_word(i + 2);
+                let org_prefix = org_prefixes.iter().any(|p| *p == self.key_of(i, i + 2));
+                if (known || at_start || self.in_body(sur)) && !place_before && !org_after && !org_prefix {
                     let name = format!("{} {}", self.t(i), sur);
                     out.push(self.mention(
                         &sub(i, i + 2),
