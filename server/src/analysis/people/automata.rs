@@ -32,8 +32,8 @@ pub struct Entry {
 
 pub struct Tables {
     pub entries: Vec<Entry>,
-    /// First word → entries starting with it, longest first.
-    first: FastMap<String, Vec<u32>>,
+    /// Word → (its word classes, entries starting with it, longest first).
+    first: FastMap<String, (u32, Vec<u32>)>,
 }
 
 /// Lower case without a final full stop ("Gen." → "gen").
@@ -42,13 +42,16 @@ pub fn norm(w: &str) -> String {
     if w.is_ascii() {
         w.to_ascii_lowercase()
     } else {
-        w.to_lowercase()
+        crate::analysis::lexicon::fold_diacritics(w).to_lowercase()
     }
 }
 
 fn build(lexs: &[(Source, &Lexicon)]) -> Tables {
     let mut entries = Vec::new();
-    let mut first: FastMap<String, Vec<u32>> = FastMap::default();
+    let mut first: FastMap<String, (u32, Vec<u32>)> = FastMap::default();
+    for (w, c) in super::lists::class_table() {
+        first.entry(w.clone()).or_default().0 |= *c;
+    }
     let mut toks: Vec<Tok> = Vec::new();
     for (src, lex) in lexs {
         for e in lex.entries() {
@@ -62,6 +65,7 @@ fn build(lexs: &[(Source, &Lexicon)]) -> Tables {
             first
                 .entry(words[0].clone())
                 .or_default()
+                .1
                 .push(entries.len() as u32);
             entries.push(Entry {
                 source: *src,
@@ -71,7 +75,7 @@ fn build(lexs: &[(Source, &Lexicon)]) -> Tables {
         }
     }
     for v in first.values_mut() {
-        v.sort_by_key(|&i| std::cmp::Reverse(entries[i as usize].words.len()));
+        v.1.sort_by_key(|&i| std::cmp::Reverse(entries[i as usize].words.len()));
     }
     Tables { entries, first }
 }
@@ -109,10 +113,12 @@ pub fn tables(lexicons: &Lexicons) -> Rc<Tables> {
 }
 
 impl Tables {
-    /// Matches over the tokens: (first token, last token inclusive, entry index).
-    pub fn find(&self, prose: &str, toks: &[Tok]) -> Vec<(usize, usize, usize)> {
+    /// One pass over the tokens: lexicon matches (first token, last token inclusive, entry
+    /// index) and every token's word classes.
+    pub fn scan(&self, prose: &str, toks: &[Tok]) -> (Vec<(usize, usize, usize)>, Vec<u32>) {
         let mut out = Vec::new();
-        let mut buf = String::new();
+        let mut cls = vec![0u32; toks.len()];
+        let mut buf = [0u8; 32];
         let mut i = 0;
         while i < toks.len() {
             let t = &toks[i];
@@ -122,18 +128,29 @@ impl Tables {
             }
             let w = prose.get(t.range()).unwrap_or("");
             let w = w.strip_suffix('.').unwrap_or(w);
-            buf.clear();
-            if w.is_ascii() {
-                buf.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+            let owned;
+            let key: &str = if w.is_ascii() && w.len() <= buf.len() {
+                for (d, s) in buf.iter_mut().zip(w.bytes()) {
+                    *d = s.to_ascii_lowercase();
+                }
+                std::str::from_utf8(&buf[..w.len()]).unwrap_or("")
+            } else if w.len() <= 64 {
+                owned = crate::analysis::lexicon::fold_diacritics(w).to_lowercase();
+                &owned
             } else {
-                buf.push_str(&w.to_lowercase());
-            }
-            let Some(cands) = self.first.get(buf.as_str()) else {
+                ""
+            };
+            let Some((c, cands)) = self.first.get(key) else {
                 i += 1;
                 continue;
             };
+            cls[i] = *c;
+            if cands.is_empty() {
+                i += 1;
+                continue;
+            }
             let mut hit = None;
-            for &ei in cands {
+            for &ei in cands.iter() {
                 let e = &self.entries[ei as usize];
                 let n = e.words.len();
                 if i + n > toks.len() || toks[i + n - 1].sent != t.sent {
@@ -146,7 +163,7 @@ impl Tables {
                     if uw.is_ascii() {
                         uw.eq_ignore_ascii_case(&e.words[k])
                     } else {
-                        uw.to_lowercase() == e.words[k]
+                        norm(uw) == e.words[k]
                     }
                 });
                 if ok {
@@ -157,11 +174,16 @@ impl Tables {
             match hit {
                 Some(h) => {
                     out.push(h);
+                    // Classes of the other words of a multi-word match.
+                    for k in i + 1..=h.1 {
+                        let w = prose.get(toks[k].range()).unwrap_or("");
+                        cls[k] = super::lists::classify(w);
+                    }
                     i = h.1 + 1;
                 }
                 None => i += 1,
             }
         }
-        out
+        (out, cls)
     }
 }

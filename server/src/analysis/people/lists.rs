@@ -614,11 +614,20 @@ impl std::hash::Hasher for FastHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
         let mut h = self.0;
-        for chunk in bytes.chunks(8) {
-            let mut v = [0u8; 8];
-            v[..chunk.len()].copy_from_slice(chunk);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(v)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut v = 0u64;
+            for (k, &b) in rest.iter().enumerate() {
+                v |= u64::from(b) << (8 * k);
+            }
+            h = (h.rotate_left(5) ^ v).wrapping_mul(K);
         }
         self.0 = h;
     }
@@ -631,3 +640,111 @@ impl std::hash::Hasher for FastHasher {
 }
 
 pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+
+pub const MONTHS_DAYS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+pub const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+// Word classes: one hash lookup per word gives every list it belongs to.
+pub const C_PARTICLE: u32 = 1;
+pub const C_HONORIFIC: u32 = 1 << 1;
+pub const C_PLACE_PREP: u32 = 1 << 2;
+pub const C_DET: u32 = 1 << 3;
+pub const C_ROLE_MOD: u32 = 1 << 4;
+pub const C_PERS_PRON: u32 = 1 << 5;
+pub const C_THING_PRON: u32 = 1 << 6;
+pub const C_AUX: u32 = 1 << 7;
+pub const C_PERS_VERB: u32 = 1 << 8;
+pub const C_FUNCTION: u32 = 1 << 9;
+pub const C_ORG_FOLLOWER: u32 = 1 << 10;
+pub const C_POSS_PERSON: u32 = 1 << 11;
+pub const C_PLACE_PREFIX: u32 = 1 << 12;
+pub const C_MONTH_DAY: u32 = 1 << 13;
+pub const C_GIVEN: u32 = 1 << 14;
+pub const C_ORG_WORD: u32 = 1 << 15;
+pub const C_SUFFIX: u32 = 1 << 16;
+
+static CLASSES: LazyLock<FastMap<String, u32>> = LazyLock::new(|| {
+    let mut m: FastMap<String, u32> = FastMap::default();
+    let mut add = |list: &mut dyn Iterator<Item = &str>, bit: u32| {
+        for w in list {
+            *m.entry(w.trim_end_matches('.').to_lowercase()).or_default() |= bit;
+        }
+    };
+    add(&mut PARTICLES.iter().copied(), C_PARTICLE);
+    add(&mut HONORIFICS.iter().copied(), C_HONORIFIC);
+    add(&mut PLACE_PREPS.iter().copied(), C_PLACE_PREP);
+    add(&mut DETERMINERS.iter().copied(), C_DET);
+    add(&mut ROLE_MODIFIERS.iter().copied(), C_ROLE_MOD);
+    add(&mut PERSON_PRONOUNS.iter().copied(), C_PERS_PRON);
+    add(&mut THING_PRONOUNS.iter().copied(), C_THING_PRON);
+    add(&mut AUX.iter().copied(), C_AUX);
+    add(&mut PERSON_VERBS.iter().copied(), C_PERS_VERB);
+    add(&mut FUNCTION_WORDS.iter().copied(), C_FUNCTION);
+    add(&mut ORG_FOLLOWERS.iter().copied(), C_ORG_FOLLOWER);
+    add(&mut POSS_PERSON.iter().copied(), C_POSS_PERSON);
+    add(&mut PLACE_PREFIXES.iter().copied(), C_PLACE_PREFIX);
+    add(&mut MONTHS_DAYS.iter().copied(), C_MONTH_DAY);
+    add(&mut GIVEN.iter().copied(), C_GIVEN);
+    add(&mut ORG_WORDS.iter().copied(), C_ORG_WORD);
+    add(&mut NAME_SUFFIXES.iter().copied(), C_SUFFIX);
+    m
+});
+
+/// Every class of a word (case-insensitive, a final full stop ignored, diacritics folded).
+pub fn classify(w: &str) -> u32 {
+    let w = w.strip_suffix('.').unwrap_or(w);
+    if w.len() > 24 {
+        return 0;
+    }
+    if w.is_ascii() {
+        let mut buf = [0u8; 24];
+        for (d, s) in buf.iter_mut().zip(w.bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        return std::str::from_utf8(&buf[..w.len()])
+            .ok()
+            .and_then(|k| CLASSES.get(k))
+            .copied()
+            .unwrap_or(0);
+    }
+    let k = crate::analysis::lexicon::fold_diacritics(w).to_lowercase();
+    CLASSES.get(k.as_str()).copied().unwrap_or(0)
+}
+
+/// The word-class table (word → classes), for merging into other per-word tables.
+pub fn class_table() -> &'static FastMap<String, u32> {
+    &CLASSES
+}

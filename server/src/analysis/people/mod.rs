@@ -90,6 +90,7 @@ pub fn find_people(doc: &Document<'_>, ctx: &Context<'_>) -> Vec<PersonMention> 
         ctx,
         p: doc.prose.as_str(),
         aux: vec![Aux::default(); toks.len()],
+        cls: Vec::new(),
         toks,
         kb_hits: Vec::new(),
         sent_first: Vec::new(),
@@ -107,6 +108,8 @@ struct Detector<'d, 'a> {
     ctx: &'d Context<'d>,
     p: &'d str,
     toks: Vec<Tok>,
+    /// Word classes of each token (see `lists::classify`).
+    cls: Vec<u32>,
     aux: Vec<Aux>,
     /// (span, KB person index, is main name)
     kb_hits: Vec<(Span, usize, bool)>,
@@ -122,11 +125,6 @@ impl<'d, 'a> Detector<'d, 'a> {
     fn t(&self, i: usize) -> &'d str {
         let t = &self.toks[i];
         self.p.get(t.range()).unwrap_or("")
-    }
-
-    /// Token text without a final full stop.
-    fn bare(&self, i: usize) -> &'d str {
-        self.t(i).trim_end_matches('.')
     }
 
     fn index_sentences(&mut self) {
@@ -157,7 +155,9 @@ impl<'d, 'a> Detector<'d, 'a> {
     fn mark_lexicons(&mut self) {
         let p = self.p;
         let tables = automata::tables(self.ctx.lexicons);
-        for (a, b, ei) in tables.find(p, &self.toks) {
+        let (matches, cls) = tables.scan(p, &self.toks);
+        self.cls = cls;
+        for (a, b, ei) in matches {
             let e = &tables.entries[ei];
             let (src, entry) = (&e.source, &e.text);
             let surface = &p[self.toks[a].s as usize..self.toks[b].e as usize];
@@ -214,7 +214,7 @@ impl<'d, 'a> Detector<'d, 'a> {
 
     fn is_particle(&self, i: usize) -> bool {
         let t = &self.toks[i];
-        t.is_word() && t.has(LOWER) && eq_any(self.t(i), PARTICLES)
+        t.is_word() && t.has(LOWER) && self.cls[i] & C_PARTICLE != 0
     }
 
     /// A word that can be part of a name run.
@@ -236,40 +236,11 @@ impl<'d, 'a> Detector<'d, 'a> {
     }
 
     fn is_month_or_day(&self, i: usize) -> bool {
-        const MD: &[&str] = &[
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-            "jan",
-            "feb",
-            "mar",
-            "apr",
-            "jun",
-            "jul",
-            "aug",
-            "sep",
-            "sept",
-            "oct",
-            "nov",
-            "dec",
-        ];
-        eq_any(self.bare(i), MD)
+        self.cls[i] & C_MONTH_DAY != 0
+    }
+
+    fn c(&self, i: usize, bit: u32) -> bool {
+        self.cls.get(i).is_some_and(|c| c & bit != 0)
     }
 
     fn is_single_np(&self, i: usize) -> bool {
@@ -277,19 +248,7 @@ impl<'d, 'a> Detector<'d, 'a> {
     }
 
     fn is_given(&self, i: usize) -> bool {
-        let w = self.t(i);
-        if w.len() > 20 || !self.toks[i].has(CAP) {
-            return false;
-        }
-        if w.is_ascii() {
-            let mut buf = [0u8; 20];
-            for (d, s) in buf.iter_mut().zip(w.bytes()) {
-                *d = s.to_ascii_lowercase();
-            }
-            return std::str::from_utf8(&buf[..w.len()]).is_ok_and(|k| GIVEN.contains(k));
-        }
-        let k = name_key(w);
-        GIVEN.contains(k.as_str())
+        self.toks[i].has(CAP) && self.cls[i] & C_GIVEN != 0
     }
 
     /// Abstract-noun endings that given names and surnames practically never have.
@@ -314,7 +273,7 @@ impl<'d, 'a> Detector<'d, 'a> {
     }
 
     fn is_org_word(&self, i: usize) -> bool {
-        ORG_WORDS.contains(self.bare(i))
+        self.toks[i].has(CAP) && self.cls[i] & C_ORG_WORD != 0
     }
 
     /// Candidates in all body sentences, split into (body, headline).
@@ -442,9 +401,9 @@ impl<'d, 'a> Detector<'d, 'a> {
         let compound = b - a > 1
             && ((np_end != NONE
                 && (np_end as usize) < b
-                && !eq_any(self.t(a), FUNCTION_WORDS)
+                && !self.c(a, C_FUNCTION)
                 && !self.is_given(a))
-                || (eq_any(self.bare(a), PLACE_PREFIXES) && !self.is_given(a)));
+                || (self.c(a, C_PLACE_PREFIX) && self.toks[a].has(CAP) && !self.is_given(a)));
         if compound && !(self.toks[a].has(SSTART) && np_end as usize == a + 1) {
             if self.is_nationality(a) && b - a >= 3 && np_end as usize == a + 1 {
                 a += 1;
@@ -463,7 +422,7 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
         }
         // Generational suffixes are not part of the name ("W. Mark Felt Sr.").
-        while b > a + 1 && eq_any(self.bare(b - 1), &["Jr", "Sr", "II", "III", "IV"]) {
+        while b > a + 1 && self.c(b - 1, C_SUFFIX) && self.toks[b - 1].has(CAP) {
             b -= 1;
         }
         // Leading common nouns glued to a name ("... for Acquisition Darleen Druyun").
@@ -516,7 +475,7 @@ impl<'d, 'a> Detector<'d, 'a> {
         let mut title_adjacent_cap = false;
         if let Some(te) = title_end {
             let tf = self.aux[te].title_from as usize;
-            if eq_any(self.bare(te), HONORIFICS) {
+            if self.c(te, C_HONORIFIC) {
                 honorific = true;
                 title_adjacent_cap = true;
             } else {
@@ -556,7 +515,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                     (t.has(CAP) && !t.has(SSTART) && !self.is_single_np(k)
                         || t.has(CAP) && self.aux[k].title_from != NONE)
                         || t.has(ALLCAPS)
-                        || (t.has(LOWER) && eq_any(self.t(k), ROLE_MODIFIERS))
+                        || (t.has(LOWER) && self.c(k, C_ROLE_MOD))
                         || self.aux[k].title_from != NONE
                         || (t.has(SSTART) && t.has(CAP) && !self.is_single_np(k))
                 }
@@ -567,7 +526,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                 && t.has(CAP)
                 && self.is_single_np(k)
                 && self.t(k).ends_with(['n', 'h', 'i', 'e'])
-                && !eq_any(self.t(k), DETERMINERS)
+                && !self.c(k, C_DET)
                 && self.t(k).len() > 3;
             if !(ok || nationality) {
                 break;
@@ -591,6 +550,11 @@ impl<'d, 'a> Detector<'d, 'a> {
 
     fn word_is(&self, i: Option<usize>, list: &[&str]) -> bool {
         i.is_some_and(|i| self.toks[i].is_word() && eq_any(self.t(i), list))
+    }
+
+    /// Token `i` is a word of class `bit`.
+    fn word_cls(&self, i: Option<usize>, bit: u32) -> bool {
+        i.is_some_and(|i| self.toks[i].is_word() && self.cls[i] & bit != 0)
     }
 
     fn punct_is(&self, i: Option<usize>, c: char) -> bool {
@@ -637,7 +601,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                 ],
             ) || first.has(CAP)
                 || self.aux[start].title_from != NONE
-                || eq_any(self.t(start), ROLE_MODIFIERS));
+                || self.c(start, C_ROLE_MOD));
         let ends_ok = k >= se
             || matches!(self.toks[k].ch, ',' | '.' | ';' | '—' | '–' | ')')
             || self.aux[k].cue;
@@ -710,13 +674,13 @@ impl<'d, 'a> Detector<'d, 'a> {
         if !c.poss {
             if self.is_cue(nxo) {
                 s += 2;
-            } else if self.word_is(nxo, AUX) {
+            } else if self.word_cls(nxo, C_AUX) {
                 let n2 = nxo.and_then(|i| self.at(i + 1, sent));
                 let n3 = n2.and_then(|i| self.at(i + 1, sent));
-                if self.is_cue(n2) || (self.word_is(n2, AUX) && self.is_cue(n3)) {
+                if self.is_cue(n2) || (self.word_cls(n2, C_AUX) && self.is_cue(n3)) {
                     s += 2;
                 }
-            } else if self.word_is(nxo, PERSON_VERBS) {
+            } else if self.word_cls(nxo, C_PERS_VERB) {
                 s += 1;
                 strong += 1;
             }
@@ -760,10 +724,10 @@ impl<'d, 'a> Detector<'d, 'a> {
                 s += 3;
                 strong += 1;
             }
-            if self.word_is(pv, PLACE_PREPS) && !c.poss {
+            if self.word_cls(pv, C_PLACE_PREP) && !c.poss {
                 s -= 2;
             }
-            if self.word_is(pv, DETERMINERS) {
+            if self.word_cls(pv, C_DET) {
                 s -= 3;
                 c.neg = true;
             }
@@ -788,7 +752,7 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
         }
         // "Whitfield's lawyer", "Holm's deputy": possessed kin, lawyers and aides belong to people.
-        if c.poss && self.word_is(self.at(nx, sent), POSS_PERSON) {
+        if c.poss && self.word_cls(self.at(nx, sent), C_POSS_PERSON) {
             s += 2;
             strong += 1;
         }
@@ -800,7 +764,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                     && (t.has(NUM)
                         || t.has(INITIAL)
                         || t.has(ALLCAPS)
-                        || (t.has(LOWER) && eq_any(self.t(i), ORG_FOLLOWERS)))
+                        || (t.has(LOWER) && self.c(i, C_ORG_FOLLOWER)))
                 {
                     s -= 4;
                     c.neg = true;
@@ -826,13 +790,12 @@ impl<'d, 'a> Detector<'d, 'a> {
         while k < lim {
             let t = self.toks[k];
             if t.is_word() && t.has(LOWER) {
-                let w = self.t(k);
-                if eq_any(w, PERSON_PRONOUNS) {
+                if self.cls[k] & C_PERS_PRON != 0 {
                     s += 1;
                     strong += 1;
                     break;
                 }
-                if eq_any(w, THING_PRONOUNS) {
+                if self.cls[k] & C_THING_PRON != 0 {
                     s -= 1;
                     break;
                 }
@@ -1091,7 +1054,7 @@ impl<'d, 'a> Detector<'d, 'a> {
 
         // Headlines repeat names known from the body.
         for c in &head {
-            self.names_in_headline(c, &fulls, &suffix, &accepted_singles, &mut out);
+            self.names_in_headline(c, &fulls, &suffix, &accepted_singles, &org_prefixes, &mut out);
         }
 
         // Knowledge-base matches.
@@ -1117,7 +1080,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                         )
                     })
                 })
-                .filter(|&(_, te)| !eq_any(self.bare(te - 1), HONORIFICS))
+                .filter(|&(_, te)| !self.c(te - 1, C_HONORIFIC))
                 .map(|r| self.role_text(r));
             out.push(PersonMention {
                 span: span.clone(),
@@ -1203,6 +1166,7 @@ impl<'d, 'a> Detector<'d, 'a> {
         fulls: &[(String, Vec<String>, Option<String>)],
         suffix: &FastMap<String, Vec<usize>>,
         singles: &[String],
+        org_prefixes: &[String],
         out: &mut Vec<PersonMention>,
     ) {
         let sub = |a: usize, b: usize| self.raw_cand(a, b);
@@ -1243,7 +1207,11 @@ impl<'d, 'a> Detector<'d, 'a> {
                 let sur = self.t(i + 1);
                 let known = suffix.contains_key(sur) || singles.iter().any(|s| s == sur);
                 let at_start = self.toks[i].has(SSTART) || !title_case;
-                if known || at_start || self.in_body(sur) {
+                // Not "San Diego Chargers", "Betty Ford Clinic", nor a body organisation's prefix.
+                let place_before = i > c.a && self.c(i - 1, C_PLACE_PREFIX);
+                let org_after = i + 2 < c.b && self.is_org_word(i + 2);
+                let org_prefix = org_prefixes.iter().any(|p| *p == self.key_of(i, i + 2));
+                if (known || at_start || self.in_body(sur)) && !place_before && !org_after && !org_prefix {
                     let name = format!("{} {}", self.t(i), sur);
                     out.push(self.mention(
                         &sub(i, i + 2),

@@ -97,6 +97,32 @@ pub fn tokenize(doc: &Document<'_>) -> Vec<Tok> {
     out
 }
 
+/// Byte classes for the ASCII fast path.
+const B_WS: u8 = 1;
+const B_ALNUM: u8 = 2;
+const B_CONN: u8 = 3; // - ' .
+const B_OTHER: u8 = 4;
+const B_HIGH: u8 = 5; // non-ASCII: decode
+
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [B_HIGH; 256];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = if c == b' ' || c == b'\t' || c == b'\n' || c == b'\r' || c == 0x0b || c == 0x0c {
+            B_WS
+        } else if c.is_ascii_alphanumeric() {
+            B_ALNUM
+        } else if c == b'-' || c == b'\'' || c == b'.' {
+            B_CONN
+        } else {
+            B_OTHER
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Tokenize `text` (which starts at byte `base` of the document) into `out`.
 pub fn tokenize_str(text: &str, base: usize, sent: u32, out: &mut Vec<Tok>) {
     let b = text.as_bytes();
@@ -116,94 +142,97 @@ pub fn tokenize_str(text: &str, base: usize, sent: u32, out: &mut Vec<Tok>) {
         if i >= n {
             return false;
         }
-        let c = b[i];
-        if c < 0x80 {
-            c.is_ascii_alphanumeric()
-        } else {
-            let (c, _) = ch(i);
-            c.is_alphanumeric() && !is_cjk(c)
+        match BYTE_CLASS[b[i] as usize] {
+            B_ALNUM => true,
+            B_HIGH => {
+                let (c, _) = ch(i);
+                c.is_alphanumeric() && !is_cjk(c)
+            }
+            _ => false,
         }
+    };
+    let push = |out: &mut Vec<Tok>, s: usize, e: usize, kind: Kind, f: u16, c: char| {
+        out.push(Tok {
+            s: (base + s) as u32,
+            e: (base + e) as u32,
+            sent,
+            kind,
+            f,
+            ch: c,
+        });
     };
     let mut i = 0;
     while i < n {
-        let (c, len) = ch(i);
-        if c.is_whitespace() {
-            i += len;
-            continue;
-        }
-        if len > 1 && is_cjk(c) {
-            let mut end = i + len;
-            while end < n {
-                let (d, dl) = ch(end);
-                if !is_cjk(d) {
-                    break;
-                }
-                end += dl;
+        let cls = BYTE_CLASS[b[i] as usize];
+        let (c, len) = match cls {
+            B_WS => {
+                i += 1;
+                continue;
             }
-            out.push(Tok {
-                s: (base + i) as u32,
-                e: (base + end) as u32,
-                sent,
-                kind: Kind::Word,
-                f: CJK,
-                ch: '\0',
-            });
-            i = end;
-            continue;
-        }
-        if !(c.is_alphanumeric()) {
-            out.push(Tok {
-                s: (base + i) as u32,
-                e: (base + i + len) as u32,
-                sent,
-                kind: Kind::Punct,
-                f: 0,
-                ch: c,
-            });
-            i += len;
-            continue;
-        }
+            B_CONN | B_OTHER => {
+                push(out, i, i + 1, Kind::Punct, 0, b[i] as char);
+                i += 1;
+                continue;
+            }
+            B_ALNUM => (b[i] as char, 1),
+            _ => {
+                let (c, len) = ch(i);
+                if c.is_whitespace() {
+                    i += len;
+                    continue;
+                }
+                if is_cjk(c) {
+                    let mut end = i + len;
+                    while end < n && b[end] >= 0x80 {
+                        let (d, dl) = ch(end);
+                        if !is_cjk(d) {
+                            break;
+                        }
+                        end += dl;
+                    }
+                    push(out, i, end, Kind::Word, CJK, '\0');
+                    i = end;
+                    continue;
+                }
+                if !c.is_alphanumeric() {
+                    push(out, i, i + len, Kind::Punct, 0, c);
+                    i += len;
+                    continue;
+                }
+                (c, len)
+            }
+        };
+        let _ = c;
         // Word: alphanumerics, with - ' ’ . ‐ inside when followed by a word character.
         let mut end = i + len;
+        let mut ascii = len == 1;
         while end < n {
-            let x = b[end];
-            if x < 0x80 {
-                if x.is_ascii_alphanumeric() {
-                    end += 1;
-                    continue;
+            match BYTE_CLASS[b[end] as usize] {
+                B_ALNUM => end += 1,
+                B_CONN if wordy(end + 1) => end += 1,
+                B_HIGH => {
+                    let (d, dl) = ch(end);
+                    if d.is_alphanumeric() && !is_cjk(d) || matches!(d, '’' | '‐') && wordy(end + dl) {
+                        end += dl;
+                        ascii = false;
+                    } else {
+                        break;
+                    }
                 }
-                if matches!(x, b'-' | b'\'' | b'.') && wordy(end + 1) {
-                    end += 1;
-                    continue;
-                }
-                break;
+                _ => break,
             }
-            let (d, dl) = ch(end);
-            if d.is_alphanumeric() && !is_cjk(d) {
-                end += dl;
-                continue;
-            }
-            if matches!(d, '’' | '‐') && wordy(end + dl) {
-                end += dl;
-                continue;
-            }
-            break;
         }
         let mut word_end = end;
-        let w = &text[i..word_end];
+        let w = &b[i..word_end];
         let mut poss: Option<(usize, usize)> = None;
-        if w.len() > 2 && (w.ends_with("'s") || w.ends_with("’s") || w.ends_with("'S")) {
-            let ap = if w.ends_with("’s") {
-                w.len() - 4
-            } else {
-                w.len() - 2
-            };
-            poss = Some((i + ap, word_end));
-            word_end = i + ap;
-        } else if end < n
-            && (w.ends_with('s') || w.ends_with('S'))
-            && b[0..].get(i).is_some_and(u8::is_ascii_uppercase)
-        {
+        let wl = w.len();
+        if wl > 2 && w[wl - 2] == b'\'' && (w[wl - 1] == b's' || w[wl - 1] == b'S') {
+            poss = Some((i + wl - 2, word_end));
+            word_end = i + wl - 2;
+        } else if wl > 4 && w.ends_with("’s".as_bytes()) {
+            poss = Some((i + wl - 4, word_end));
+            word_end = i + wl - 4;
+        } else if end < n && (w[wl - 1] == b's' || w[wl - 1] == b'S') && w[0].is_ascii_uppercase() {
             // "Jones' car": a bare apostrophe after a capitalised word ending in s.
             let (d, dl) = ch(end);
             if (d == '\'' || d == '’') && !wordy(end + dl) {
@@ -211,37 +240,24 @@ pub fn tokenize_str(text: &str, base: usize, sent: u32, out: &mut Vec<Tok>) {
                 end += dl;
             }
         }
-        let w = &text[i..word_end];
-        let mut f = shape(w);
+        let mut f = if ascii {
+            shape_ascii(&b[i..word_end])
+        } else {
+            shape(&text[i..word_end])
+        };
         // A full stop that belongs to the word.
-        if poss.is_none() && b.get(end) == Some(&b'.') {
+        if poss.is_none() && end < n && b[end] == b'.' {
+            let w = &text[i..word_end];
             let single_cap = f & INITIAL != 0;
-            if single_cap
-                || w.contains('.')
-                || (w.len() <= 6 && DOT_WORDS.iter().any(|d| d.eq_ignore_ascii_case(w)))
-            {
+            if single_cap || w.contains('.') || (w.len() <= 6 && DOT_WORDS.iter().any(|d| d.eq_ignore_ascii_case(w))) {
                 word_end = end + 1;
                 end += 1;
                 f |= DOT;
             }
         }
-        out.push(Tok {
-            s: (base + i) as u32,
-            e: (base + word_end) as u32,
-            sent,
-            kind: Kind::Word,
-            f,
-            ch: '\0',
-        });
+        push(out, i, word_end, Kind::Word, f, '\0');
         if let Some((ps, pe)) = poss {
-            out.push(Tok {
-                s: (base + ps) as u32,
-                e: (base + pe) as u32,
-                sent,
-                kind: Kind::Poss,
-                f: 0,
-                ch: '\'',
-            });
+            push(out, ps, pe, Kind::Poss, 0, '\'');
         }
         i = end;
     }
