@@ -177,9 +177,8 @@ fn places_compatible(a: &str, b: &str) -> bool {
     if ca == Some(b) || cb == Some(a) {
         return true;
     }
-    let is_region = |k: &str| {
-        gazetteer::lookup(k).is_some_and(|p| p.kind == gazetteer::PlaceKind::Region)
-    };
+    let is_region =
+        |k: &str| gazetteer::lookup(k).is_some_and(|p| p.kind == gazetteer::PlaceKind::Region);
     ca.is_some() && ca == cb && (is_region(a) != is_region(b))
 }
 
@@ -312,7 +311,8 @@ impl Cluster {
             self.lo = k.date;
             self.hi = k.date;
             if let Some(p) = k.place {
-                let key = gazetteer::lookup(&p).map_or_else(|| gazetteer::norm(&p), |x| x.key.clone());
+                let key =
+                    gazetteer::lookup(&p).map_or_else(|| gazetteer::norm(&p), |x| x.key.clone());
                 if gazetteer::is_known(&key) {
                     self.known_places.push((key, 1));
                 } else {
@@ -466,12 +466,16 @@ impl EventIndex {
 
     /// Forget a file's mentions; clusters left empty disappear.
     pub fn remove_file(&mut self, file: u32) {
-        let Some(fe) = self.files.remove(&file) else { return };
+        let Some(fe) = self.files.remove(&file) else {
+            return;
+        };
         let mut touched: Vec<u64> = fe.chains.iter().map(|c| c.cluster).collect();
         touched.sort_unstable();
         touched.dedup();
         for cid in touched {
-            let Some(cl) = self.clusters.get_mut(&cid) else { continue };
+            let Some(cl) = self.clusters.get_mut(&cid) else {
+                continue;
+            };
             cl.members.retain(|(f, _)| *f != file);
             if cl.members.is_empty() && cl.kb.is_none() {
                 self.drop_cluster(cid);
@@ -614,7 +618,8 @@ impl EventIndex {
             None => self.best_cluster(&feat).unwrap_or_else(|| {
                 let id = self.next_id;
                 self.next_id += 1;
-                self.clusters.insert(id, Cluster::new(id, feat.class, &feat.group));
+                self.clusters
+                    .insert(id, Cluster::new(id, feat.class, &feat.group));
                 id
             }),
         };
@@ -665,10 +670,18 @@ impl EventIndex {
             .map(|(_, &c)| c)
             .collect();
         for cid in gone {
-            let members = self.clusters.get(&cid).map(|c| c.members.clone()).unwrap_or_default();
+            let members = self
+                .clusters
+                .get(&cid)
+                .map(|c| c.members.clone())
+                .unwrap_or_default();
             self.drop_cluster(cid);
             for (f, c) in members {
-                if let Some(ch) = self.files.get_mut(&f).and_then(|fe| fe.chains.get_mut(c as usize)) {
+                if let Some(ch) = self
+                    .files
+                    .get_mut(&f)
+                    .and_then(|fe| fe.chains.get_mut(c as usize))
+                {
                     ch.feat.kb = None;
                 }
                 self.place_chain(f, c, kb);
@@ -695,7 +708,10 @@ impl EventIndex {
             participants: e
                 .participants
                 .iter()
-                .map(|p| kb.person_by_id(p).map_or_else(|| p.clone(), |x| x.name.clone()))
+                .map(|p| {
+                    kb.person_by_id(p)
+                        .map_or_else(|| p.clone(), |x| x.name.clone())
+                })
                 .collect(),
         });
         cl.reset_aggregates();
@@ -721,9 +737,13 @@ impl EventIndex {
         }
         let mut best: Option<(u32, u64)> = None;
         for k in keys {
-            let Some(ids) = self.blocks.get(&k) else { continue };
+            let Some(ids) = self.blocks.get(&k) else {
+                continue;
+            };
             for &cid in ids {
-                let Some(cl) = self.clusters.get(&cid) else { continue };
+                let Some(cl) = self.clusters.get(&cid) else {
+                    continue;
+                };
                 if let Some(s) = cl.score(f) {
                     let better = match best {
                         None => true,
@@ -739,7 +759,9 @@ impl EventIndex {
     }
 
     fn register(&mut self, cid: u64) {
-        let Some(cl) = self.clusters.get_mut(&cid) else { return };
+        let Some(cl) = self.clusters.get_mut(&cid) else {
+            return;
+        };
         let wanted = cl.wanted_keys();
         let old = std::mem::take(&mut cl.registered);
         for k in old.iter().filter(|k| !wanted.contains(k)) {
@@ -773,7 +795,9 @@ impl EventIndex {
     }
 
     fn recompute(&mut self, cid: u64) {
-        let Some(mut cl) = self.clusters.remove(&cid) else { return };
+        let Some(mut cl) = self.clusters.remove(&cid) else {
+            return;
+        };
         cl.reset_aggregates();
         let members = std::mem::take(&mut cl.members);
         for &(f, c) in &members {
@@ -914,17 +938,33 @@ mod tests {
         let (idx, ev) = index(
             &kb,
             &[
-                ("2026-03-12", "The Geneva summit ended on Tuesday without a deal.\n"),
-                ("2025-03-14", "The Geneva summit ended on Thursday with a handshake.\n"),
+                (
+                    "2026-03-12",
+                    "The Geneva summit ended on Tuesday without a deal.\n",
+                ),
+                (
+                    "2025-03-14",
+                    "The Geneva summit ended on Thursday with a handshake.\n",
+                ),
                 ("2026-03-12", "Diplomats held talks in Vienna on Tuesday.\n"),
-                ("2026-03-12", "North Korea staged a missile test on Tuesday.\n"),
-                ("2026-05-21", "Talks in Geneva resumed on May 20 after a two-month pause.\n"),
+                (
+                    "2026-03-12",
+                    "North Korea staged a missile test on Tuesday.\n",
+                ),
+                (
+                    "2026-05-21",
+                    "Talks in Geneva resumed on May 20 after a two-month pause.\n",
+                ),
             ],
         );
         let a = key_of(&idx, &ev, 0, "summit");
         assert_ne!(key_of(&idx, &ev, 1, "summit"), a, "a year apart");
         assert_ne!(key_of(&idx, &ev, 2, "talks"), a, "another city");
-        assert_ne!(key_of(&idx, &ev, 3, "missile test"), a, "another kind of event");
+        assert_ne!(
+            key_of(&idx, &ev, 3, "missile test"),
+            a,
+            "another kind of event"
+        );
         assert_ne!(key_of(&idx, &ev, 4, "talks"), a, "two months later");
     }
 

@@ -22,12 +22,16 @@ pub mod tokens;
 pub mod when;
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use chrono::NaiveDate;
 
 use super::document::{BlockKind, Document};
 use super::kb::KbTarget;
-use super::lexicon::Lexicon;
+use super::lexicon::{is_word_boundary, Lexicon};
 use super::{Context, EventClass, EventMention, PersonMention, Span};
 use gazetteer::PlaceKind;
 use tokens::Toks;
@@ -59,11 +63,77 @@ fn entry_class_group(entry: &str) -> (EventClass, String) {
     (class, group)
 }
 
+/// The trigger lexicon compiled for scanning: a DFA (several times faster than the lexicon's
+/// general automaton on long articles) and each entry's class and group. Cached per lexicon
+/// content, so a `byline.toml` patch gets its own table.
+struct TriggerTable {
+    ac: Option<AhoCorasick>,
+    info: Vec<(EventClass, Box<str>)>,
+}
+
+impl TriggerTable {
+    fn find_words(&self, text: &str) -> Vec<(Span, usize)> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        ac.find_iter(text)
+            .filter(|m| is_word_boundary(text, m.start(), m.end()))
+            .map(|m| (m.range(), m.pattern().as_usize()))
+            .collect()
+    }
+}
+
+fn trigger_table(lex: &Lexicon) -> Arc<TriggerTable> {
+    static CACHE: Mutex<Vec<(u64, Arc<TriggerTable>)>> = Mutex::new(Vec::new());
+    let mut h = Fx::default();
+    lex.entries().hash(&mut h);
+    let key = h.finish();
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, t)) = cache.iter().find(|(k, _)| *k == key) {
+        return t.clone();
+    }
+    let pats: Vec<&str> = lex
+        .entries()
+        .iter()
+        .map(|e| e.split('\t').next().unwrap_or(e).trim())
+        .collect();
+    let ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&pats)
+        .or_else(|_| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&pats)
+        })
+        .ok();
+    let info = lex
+        .entries()
+        .iter()
+        .map(|e| {
+            let (c, g) = entry_class_group(e);
+            (c, g.into_boxed_str())
+        })
+        .collect();
+    let t = Arc::new(TriggerTable { ac, info });
+    if cache.len() >= 4 {
+        cache.remove(0);
+    }
+    cache.push((key, t.clone()));
+    t
+}
+
 /// The class and group of a trigger word according to `lex` (case-insensitive).
 pub fn trigger_info(lex: &Lexicon, word: &str) -> Option<(EventClass, String)> {
     lex.entries()
         .iter()
-        .find(|e| e.split('\t').next().is_some_and(|w| w.eq_ignore_ascii_case(word)))
+        .find(|e| {
+            e.split('\t')
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        })
         .map(|e| entry_class_group(e))
 }
 
@@ -77,32 +147,165 @@ const DETERMINERS: &[&str] = &[
 const DEFINITE: &[&str] = &["the", "this", "that", "these", "those", "its", "their"];
 /// Words before a trigger that make it a noun.
 const NOUN_CONTEXT: &[&str] = &[
-    "of", "in", "after", "before", "during", "following", "since", "amid", "amidst", "for", "over",
-    "about", "from", "with", "without", "into", "at", "on", "by", "under", "against", "despite",
-    "upon", "until", "through", "throughout", "first", "last", "latest", "recent", "new",
-    "second", "third", "planned", "proposed", "deadly", "fatal", "major", "possible", "alleged",
-    "massive", "huge", "big", "brief", "historic", "annual", "previous", "next", "ongoing",
+    "of",
+    "in",
+    "after",
+    "before",
+    "during",
+    "following",
+    "since",
+    "amid",
+    "amidst",
+    "for",
+    "over",
+    "about",
+    "from",
+    "with",
+    "without",
+    "into",
+    "at",
+    "on",
+    "by",
+    "under",
+    "against",
+    "despite",
+    "upon",
+    "until",
+    "through",
+    "throughout",
+    "first",
+    "last",
+    "latest",
+    "recent",
+    "new",
+    "second",
+    "third",
+    "planned",
+    "proposed",
+    "deadly",
+    "fatal",
+    "major",
+    "possible",
+    "alleged",
+    "massive",
+    "huge",
+    "big",
+    "brief",
+    "historic",
+    "annual",
+    "previous",
+    "next",
+    "ongoing",
 ];
 const SUBJECT_PRONOUNS: &[&str] = &["i", "we", "they", "you", "he", "she", "it", "who", "which"];
 const AUX: &[&str] = &[
-    "to", "will", "would", "can", "could", "may", "might", "must", "should", "shall", "did",
-    "does", "do", "not", "never", "cannot", "won't", "didn't", "don't", "doesn't", "wouldn't",
-    "couldn't", "can't", "shouldn't", "let", "please", "also",
+    "to",
+    "will",
+    "would",
+    "can",
+    "could",
+    "may",
+    "might",
+    "must",
+    "should",
+    "shall",
+    "did",
+    "does",
+    "do",
+    "not",
+    "never",
+    "cannot",
+    "won't",
+    "didn't",
+    "don't",
+    "doesn't",
+    "wouldn't",
+    "couldn't",
+    "can't",
+    "shouldn't",
+    "let",
+    "please",
+    "also",
 ];
 const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am"];
 /// Words after a verb-capable trigger that show it is used as a verb.
 const OBJECTS: &[&str] = &[
-    "him", "her", "them", "me", "us", "himself", "herself", "themselves", "itself", "the", "a",
-    "an", "his", "their", "its", "our", "my", "your", "back", "off", "out", "up", "down",
-    "away", "several", "two", "three", "four", "five", "dozens", "hundreds", "anyone", "everyone", "someone", "nobody", "people",
+    "him",
+    "her",
+    "them",
+    "me",
+    "us",
+    "himself",
+    "herself",
+    "themselves",
+    "itself",
+    "the",
+    "a",
+    "an",
+    "his",
+    "their",
+    "its",
+    "our",
+    "my",
+    "your",
+    "back",
+    "off",
+    "out",
+    "up",
+    "down",
+    "away",
+    "several",
+    "two",
+    "three",
+    "four",
+    "five",
+    "dozens",
+    "hundreds",
+    "anyone",
+    "everyone",
+    "someone",
+    "nobody",
+    "people",
 ];
 /// Participles that work as adjectives before an event noun ("the planned talks").
 const PARTICIPLE_ADJECTIVES: &[&str] = &[
-    "alleged", "planned", "proposed", "scheduled", "delayed", "failed", "attempted", "botched",
-    "armed", "organized", "organised", "coordinated", "suspected", "reported", "renewed",
-    "televised", "heated", "disputed", "contested", "rigged", "stalled", "postponed", "expected",
-    "troubled", "related", "unprovoked", "coordinated", "sustained", "widespread", "unexpected",
-    "unannounced", "unprecedented", "closed", "advanced", "limited", "sustained", "protracted",
+    "alleged",
+    "planned",
+    "proposed",
+    "scheduled",
+    "delayed",
+    "failed",
+    "attempted",
+    "botched",
+    "armed",
+    "organized",
+    "organised",
+    "coordinated",
+    "suspected",
+    "reported",
+    "renewed",
+    "televised",
+    "heated",
+    "disputed",
+    "contested",
+    "rigged",
+    "stalled",
+    "postponed",
+    "expected",
+    "troubled",
+    "related",
+    "unprovoked",
+    "coordinated",
+    "sustained",
+    "widespread",
+    "unexpected",
+    "unannounced",
+    "unprecedented",
+    "closed",
+    "advanced",
+    "limited",
+    "sustained",
+    "protracted",
 ];
 /// Motion verbs before "to": "went to trial", "sent to rehab".
 const MOTION: &[&str] = &[
@@ -112,74 +315,460 @@ const MOTION: &[&str] = &[
 ];
 /// Trigger lemmas that are also common verbs (checked for verb use).
 const VERB_CAPABLE: &[&str] = &[
-    "attack", "murder", "call", "vote", "test", "launch", "strike", "raid", "crash", "fire", "fall",
-    "escape", "release", "visit", "march", "protest", "rally", "rescue", "appeal", "trade",
-    "transfer", "repair", "recall", "sentence", "arrest", "capture", "chase", "bid", "offer", "win",
-    "split", "hack", "leak", "spill", "flood", "storm", "riot", "clash", "deal", "talk", "address",
-    "interview", "tour", "trip", "battle", "campaign", "race", "cut", "veto", "probe", "pardon",
-    "parole", "bail", "abuse", "assault", "wreck", "collapse", "blast", "purchase", "overhaul",
-    "reform", "debut", "premiere", "defeat", "triumph", "boycott", "parade", "match", "poll",
-    "caucus", "recount", "ambush", "rape", "quake", "blaze", "contract", "compromise", "trial",
-    "surge", "overdose", "rehab", "divorce", "breach", "shell", "shoot", "kill", "bomb",
-    "charge", "meet", "stay", "sale", "end", "exit", "plea",
+    "attack",
+    "murder",
+    "call",
+    "vote",
+    "test",
+    "launch",
+    "strike",
+    "raid",
+    "crash",
+    "fire",
+    "fall",
+    "escape",
+    "release",
+    "visit",
+    "march",
+    "protest",
+    "rally",
+    "rescue",
+    "appeal",
+    "trade",
+    "transfer",
+    "repair",
+    "recall",
+    "sentence",
+    "arrest",
+    "capture",
+    "chase",
+    "bid",
+    "offer",
+    "win",
+    "split",
+    "hack",
+    "leak",
+    "spill",
+    "flood",
+    "storm",
+    "riot",
+    "clash",
+    "deal",
+    "talk",
+    "address",
+    "interview",
+    "tour",
+    "trip",
+    "battle",
+    "campaign",
+    "race",
+    "cut",
+    "veto",
+    "probe",
+    "pardon",
+    "parole",
+    "bail",
+    "abuse",
+    "assault",
+    "wreck",
+    "collapse",
+    "blast",
+    "purchase",
+    "overhaul",
+    "reform",
+    "debut",
+    "premiere",
+    "defeat",
+    "triumph",
+    "boycott",
+    "parade",
+    "match",
+    "poll",
+    "caucus",
+    "recount",
+    "ambush",
+    "rape",
+    "quake",
+    "blaze",
+    "contract",
+    "compromise",
+    "trial",
+    "surge",
+    "overdose",
+    "rehab",
+    "divorce",
+    "breach",
+    "shell",
+    "shoot",
+    "kill",
+    "bomb",
+    "charge",
+    "meet",
+    "stay",
+    "sale",
+    "end",
+    "exit",
+    "plea",
 ];
 /// Triggers so common in other senses that they count only after a determiner or adjective
 /// ("a shot", "the case", "his return").
 const DET_REQUIRED: &[&str] = &[
-    "shot", "shots", "hit", "round", "move", "moves", "step", "cut", "cuts", "blow", "case",
-    "cases", "return", "goal", "goals", "stroke", "review", "sweep", "attempt", "call", "calls",
-    "fight", "session", "release", "operation", "record", "sale", "offer", "bid",
+    "shot",
+    "shots",
+    "hit",
+    "round",
+    "move",
+    "moves",
+    "step",
+    "cut",
+    "cuts",
+    "blow",
+    "case",
+    "cases",
+    "return",
+    "goal",
+    "goals",
+    "stroke",
+    "review",
+    "sweep",
+    "attempt",
+    "call",
+    "calls",
+    "fight",
+    "session",
+    "release",
+    "operation",
+    "record",
+    "sale",
+    "offer",
+    "bid",
 ];
 /// "-ing" words that work as adjectives before an event noun.
 const ING_ADJECTIVES: &[&str] = &[
-    "ongoing", "upcoming", "continuing", "escalating", "recurring", "shocking", "stunning",
-    "lasting", "long-running", "looming", "pending", "devastating", "damaging", "crippling",
-    "alarming", "deadly-looking", "growing", "opening", "closing", "closing-door", "sweeping",
-    "wedding", "morning", "evening", "building", "housing", "fundraising", "shooting",
+    "ongoing",
+    "upcoming",
+    "continuing",
+    "escalating",
+    "recurring",
+    "shocking",
+    "stunning",
+    "lasting",
+    "long-running",
+    "looming",
+    "pending",
+    "devastating",
+    "damaging",
+    "crippling",
+    "alarming",
+    "deadly-looking",
+    "growing",
+    "opening",
+    "closing",
+    "closing-door",
+    "sweeping",
+    "wedding",
+    "morning",
+    "evening",
+    "building",
+    "housing",
+    "fundraising",
+    "shooting",
 ];
 /// Nouns after a trigger that make the trigger a modifier of a thing, not an event
 /// ("rehab facility", "fire department", "election officials", "emergency patch").
 const MODIFIED_NOUNS: &[&str] = &[
-    "facility", "facilities", "center", "centers", "centre", "centres", "clinic", "clinics",
-    "program", "programs", "programme", "unit", "units", "department", "departments", "station",
-    "stations", "crew", "crews", "truck", "trucks", "engine", "engines", "service", "services",
-    "brigade", "brigades", "official", "officials", "commission", "committee", "headquarters",
-    "office", "offices", "patch", "patches", "update", "updates", "room", "rooms", "team",
-    "teams", "squad", "squads", "worker", "workers", "helicopter", "helicopters", "vehicle",
-    "vehicles", "chief", "chiefs", "system", "systems", "law", "laws", "fund", "funds", "plan",
-    "plans", "expert", "experts", "insurance", "alarm", "alarms", "exit", "exits", "extinguisher",
-    "extinguishers", "hydrant", "hydrants", "escape", "fighter", "fighters", "marshal",
-    "marshals", "inspector", "inspectors", "investigator", "investigators", "coverage",
-    "record", "records", "family", "families", "boss", "bosses", "syndicate", "scene", "scenes",
-    "lab", "labs", "rate", "rates", "statistics",
+    "facility",
+    "facilities",
+    "center",
+    "centers",
+    "centre",
+    "centres",
+    "clinic",
+    "clinics",
+    "program",
+    "programs",
+    "programme",
+    "unit",
+    "units",
+    "department",
+    "departments",
+    "station",
+    "stations",
+    "crew",
+    "crews",
+    "truck",
+    "trucks",
+    "engine",
+    "engines",
+    "service",
+    "services",
+    "brigade",
+    "brigades",
+    "official",
+    "officials",
+    "commission",
+    "committee",
+    "headquarters",
+    "office",
+    "offices",
+    "patch",
+    "patches",
+    "update",
+    "updates",
+    "room",
+    "rooms",
+    "team",
+    "teams",
+    "squad",
+    "squads",
+    "worker",
+    "workers",
+    "helicopter",
+    "helicopters",
+    "vehicle",
+    "vehicles",
+    "chief",
+    "chiefs",
+    "system",
+    "systems",
+    "law",
+    "laws",
+    "fund",
+    "funds",
+    "plan",
+    "plans",
+    "expert",
+    "experts",
+    "insurance",
+    "alarm",
+    "alarms",
+    "exit",
+    "exits",
+    "extinguisher",
+    "extinguishers",
+    "hydrant",
+    "hydrants",
+    "escape",
+    "fighter",
+    "fighters",
+    "marshal",
+    "marshals",
+    "inspector",
+    "inspectors",
+    "investigator",
+    "investigators",
+    "coverage",
+    "record",
+    "records",
+    "family",
+    "families",
+    "boss",
+    "bosses",
+    "syndicate",
+    "scene",
+    "scenes",
+    "lab",
+    "labs",
+    "rate",
+    "rates",
+    "statistics",
 ];
 /// Speech words: a person right before or after one is a source, not a participant.
 const SPEECH: &[&str] = &[
-    "said", "says", "say", "told", "tells", "added", "according", "stated", "explained",
-    "announced", "confirmed", "spokesman", "spokeswoman", "spokesperson",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "according",
+    "stated",
+    "explained",
+    "announced",
+    "confirmed",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
 ];
 const FUNCTION_WORDS: &[&str] = &[
-    "in", "on", "at", "of", "for", "with", "by", "to", "from", "after", "before", "during",
-    "since", "amid", "over", "under", "into", "about", "against", "and", "or", "but", "as",
-    "than", "which", "who", "is", "are", "was", "were", "be", "been", "has", "have", "had",
-    "will", "would", "said", "says", "say", "told", "i", "we", "they", "he", "she", "it", "you",
-    "there", "here", "when", "while", "where", "if", "because", "despite", "following", "near",
-    "between", "among", "not", "also", "now", "then", "just", "could", "should", "may", "might",
-    "can", "did", "does", "do", "so", "yet", "still", "even", "only", "very", "more", "most",
+    "in",
+    "on",
+    "at",
+    "of",
+    "for",
+    "with",
+    "by",
+    "to",
+    "from",
+    "after",
+    "before",
+    "during",
+    "since",
+    "amid",
+    "over",
+    "under",
+    "into",
+    "about",
+    "against",
+    "and",
+    "or",
+    "but",
+    "as",
+    "than",
+    "which",
+    "who",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "said",
+    "says",
+    "say",
+    "told",
+    "i",
+    "we",
+    "they",
+    "he",
+    "she",
+    "it",
+    "you",
+    "there",
+    "here",
+    "when",
+    "while",
+    "where",
+    "if",
+    "because",
+    "despite",
+    "following",
+    "near",
+    "between",
+    "among",
+    "not",
+    "also",
+    "now",
+    "then",
+    "just",
+    "could",
+    "should",
+    "may",
+    "might",
+    "can",
+    "did",
+    "does",
+    "do",
+    "so",
+    "yet",
+    "still",
+    "even",
+    "only",
+    "very",
+    "more",
+    "most",
 ];
 /// Joiners inside a multi-word proper name ("Palais des Nations", "Bay of Pigs").
-const NAME_JOINERS: &[&str] = &["de", "des", "du", "la", "le", "of", "the", "von", "van", "al", "el", "di", "da"];
+const NAME_JOINERS: &[&str] = &[
+    "de", "des", "du", "la", "le", "of", "the", "von", "van", "al", "el", "di", "da",
+];
+
+const PREPOSITIONS: &[&str] = &[
+    "of", "in", "on", "at", "for", "from", "with", "by", "into", "over", "about", "under", "after",
+    "before",
+];
 
 fn is_preposition(w: &str) -> bool {
-    in_list(
-        &["of", "in", "on", "at", "for", "from", "with", "by", "into", "over", "about", "under", "after", "before"],
-        w,
-    )
+    in_list(F_PREPOSITIONS, w)
 }
 
-fn in_list(list: &[&str], w: &str) -> bool {
-    list.iter().any(|x| x.eq_ignore_ascii_case(w))
+/// Every word list above as bit flags in one table, so a membership test is one hash lookup.
+static WORD_FLAGS: LazyLock<HashMap<&'static str, u32, BuildFx>> = LazyLock::new(|| {
+    let mut m: HashMap<&'static str, u32, BuildFx> = HashMap::default();
+    for (bit, list) in WORD_LISTS.iter().enumerate() {
+        for w in *list {
+            *m.entry(*w).or_default() |= 1 << bit;
+        }
+    }
+    m
+});
+
+const WORD_LISTS: &[&[&str]] = &[
+    DETERMINERS,
+    DEFINITE,
+    NOUN_CONTEXT,
+    SUBJECT_PRONOUNS,
+    AUX,
+    BE,
+    OBJECTS,
+    PARTICIPLE_ADJECTIVES,
+    MOTION,
+    VERB_CAPABLE,
+    DET_REQUIRED,
+    ING_ADJECTIVES,
+    MODIFIED_NOUNS,
+    SPEECH,
+    FUNCTION_WORDS,
+    NAME_JOINERS,
+    PREPOSITIONS,
+];
+
+/// A small multiply-rotate hasher for short word keys (std's SipHash dominated the profile).
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut v = [0u8; 8];
+            v[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(v))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
 }
+
+type BuildFx = std::hash::BuildHasherDefault<Fx>;
+
+/// Membership of `w` (any case) in the word lists of `flags` (`F_*` bits).
+fn in_list(flags: u32, w: &str) -> bool {
+    let mut buf = [0u8; 24];
+    let b = w.as_bytes();
+    if b.len() > buf.len() {
+        return false;
+    }
+    for (d, c) in buf.iter_mut().zip(b) {
+        *d = c.to_ascii_lowercase();
+    }
+    let lower = std::str::from_utf8(&buf[..b.len()]).unwrap_or("");
+    WORD_FLAGS.get(lower).is_some_and(|f| f & flags != 0)
+}
+
+const F_DETERMINERS: u32 = 1 << 0;
+const F_DEFINITE: u32 = 1 << 1;
+const F_NOUN_CONTEXT: u32 = 1 << 2;
+const F_SUBJECT_PRONOUNS: u32 = 1 << 3;
+const F_AUX: u32 = 1 << 4;
+const F_BE: u32 = 1 << 5;
+const F_OBJECTS: u32 = 1 << 6;
+const F_PARTICIPLE_ADJECTIVES: u32 = 1 << 7;
+const F_MOTION: u32 = 1 << 8;
+const F_VERB_CAPABLE: u32 = 1 << 9;
+const F_DET_REQUIRED: u32 = 1 << 10;
+const F_ING_ADJECTIVES: u32 = 1 << 11;
+const F_MODIFIED_NOUNS: u32 = 1 << 12;
+const F_SPEECH: u32 = 1 << 13;
+const F_FUNCTION_WORDS: u32 = 1 << 14;
+const F_NAME_JOINERS: u32 = 1 << 15;
+const F_PREPOSITIONS: u32 = 1 << 16;
 
 /// Singular lemma of a trigger word for the verb check ("strikes" → "strike").
 fn lemma(w: &str) -> String {
@@ -198,11 +787,32 @@ fn lemma(w: &str) -> String {
     l
 }
 
-const UNITS: &[&str] = &["minute", "hour", "day", "week", "month", "year", "night", "session", "round"];
+const UNITS: &[&str] = &[
+    "minute", "hour", "day", "week", "month", "year", "night", "session", "round",
+];
 const NUMBER_WORDS: &[&str] = &[
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "fifteen", "twenty", "thirty", "forty", "forty-eight", "several", "multi", "half",
-    "marathon", "all",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "fifteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "forty-eight",
+    "several",
+    "multi",
+    "half",
+    "marathon",
+    "all",
 ];
 
 /// "three-hour", "48-hour", "two-day", "day-long", "week-long" → the extent.
@@ -264,7 +874,11 @@ struct Detector<'d, 'p> {
 }
 
 /// All event mentions in the article, in text order, anaphors linked to antecedents.
-pub fn find_events(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'_>) -> Vec<EventMention> {
+pub fn find_events(
+    doc: &Document<'_>,
+    people: &[PersonMention],
+    ctx: &Context<'_>,
+) -> Vec<EventMention> {
     let lex = ctx.lexicons.get("event-triggers");
     let det = Detector {
         doc,
@@ -274,10 +888,9 @@ pub fn find_events(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'
     };
     let prose = doc.prose.as_str();
 
-    // Lexicon entry index → (class, group), parsed once per call for the entries that match.
-    let mut info: HashMap<usize, (EventClass, String)> = HashMap::new();
+    let table = trigger_table(lex);
     let mut found: Vec<Found> = Vec::new();
-    let hits = lex.find_words(prose);
+    let hits = table.find_words(prose);
     let mut toks = Toks::new(prose, 0..0);
     let mut hi = 0;
     for (si, sent) in doc.sentences.iter().enumerate() {
@@ -296,7 +909,8 @@ pub fn find_events(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'
         // Token index ranges of the triggers in this sentence.
         let mut trig: Vec<(usize, usize, usize)> = Vec::new(); // (first tok, last tok, entry)
         for (range, entry) in &hits[first..hi] {
-            let (Some(a), Some(b)) = (toks.starting_at(range.start), toks.ending_at(range.end)) else {
+            let (Some(a), Some(b)) = (toks.starting_at(range.start), toks.ending_at(range.end))
+            else {
                 continue;
             };
             if b < a {
@@ -305,14 +919,19 @@ pub fn find_events(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'
             trig.push((a, b, *entry));
         }
         for (k, &(a, b, entry)) in trig.iter().enumerate() {
-            let (class, group) = info
-                .entry(entry)
-                .or_insert_with(|| entry_class_group(&lex.entries()[entry]))
-                .clone();
+            let Some((class, group)) = table.info.get(entry) else {
+                continue;
+            };
+            let (class, group) = (*class, group.to_string());
             if !det.is_noun(&toks, a, b) || (!headline && det.inside_name(&toks, a, b)) {
                 continue;
             }
-            if a == b && !headline && toks.is_cap(a) && !toks.is_all_caps(a) && when::is_calendar_word(toks.base(a)) {
+            if a == b
+                && !headline
+                && toks.is_cap(a)
+                && !toks.is_all_caps(a)
+                && when::is_calendar_word(toks.base(a))
+            {
                 continue; // "March 12", "in March"
             }
             if a == b && !headline && det.in_title(&toks, a) {
@@ -320,7 +939,16 @@ pub fn find_events(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'
             }
             let prev_trigger_end = k.checked_sub(1).map(|p| trig[p].1);
             let next_trigger_start = trig.get(k + 1).map(|n| n.0);
-            if let Some(f) = det.phrase(&toks, a, b, class, group, headline, prev_trigger_end, next_trigger_start) {
+            if let Some(f) = det.phrase(
+                &toks,
+                a,
+                b,
+                class,
+                group,
+                headline,
+                prev_trigger_end,
+                next_trigger_start,
+            ) {
                 found.push(f);
             }
         }
@@ -338,7 +966,9 @@ pub fn find_events(doc: &Document<'_>, people: &[PersonMention], ctx: &Context<'
             let compatible = |g: &Found| g.class == f.class && g.group == f.group;
             antecedent = (0..i)
                 .rev()
-                .find(|&j| compatible(&found[j]) && (found[j].np_qualified || found[j].kb_id.is_some()))
+                .find(|&j| {
+                    compatible(&found[j]) && (found[j].np_qualified || found[j].kb_id.is_some())
+                })
                 .or_else(|| (0..i).rev().find(|&j| compatible(&found[j])));
         }
         let text = doc.text.get(f.span.clone()).unwrap_or("").to_string();
@@ -374,76 +1004,80 @@ impl<'d> Detector<'d, '_> {
         if self.doc.sentence_kind(si) == BlockKind::Heading {
             return true;
         }
-        let words: Vec<usize> = (0..t.len()).filter(|&i| t.is_word(i)).collect();
-        if words.len() < 4 {
-            return false;
+        let (mut words, mut caps) = (0usize, 0usize);
+        for i in 0..t.len() {
+            if let Some(w) = t.word(i) {
+                words += 1;
+                if w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
+                    caps += 1;
+                }
+            }
         }
-        let caps = words
-            .iter()
-            .filter(|&&i| t.is_cap(i) || t.word(i).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())))
-            .count();
-        caps * 10 >= words.len() * 7
+        words >= 4 && caps * 10 >= words * 7
     }
 
     /// Noun, not verb, use of the trigger at tokens a..=b.
     fn is_noun(&self, t: &Toks<'_>, a: usize, b: usize) -> bool {
         let head = t.base(b).to_ascii_lowercase();
-        let prev = a.checked_sub(1).and_then(|p| t.word(p)).map(str::to_ascii_lowercase);
+        let prev = a
+            .checked_sub(1)
+            .and_then(|p| t.word(p))
+            .map(str::to_ascii_lowercase);
         let next = t.word(b + 1).map(str::to_ascii_lowercase);
         let prev_s = prev.as_deref().unwrap_or("");
         let next_s = next.as_deref().unwrap_or("");
-        let prev_is_det = in_list(DETERMINERS, prev_s) || (a > 0 && t.is_possessive(a - 1));
-        if a == b && in_list(DET_REQUIRED, &head) {
+        let prev_is_det = in_list(F_DETERMINERS, prev_s) || (a > 0 && t.is_possessive(a - 1));
+        if a == b && in_list(F_DET_REQUIRED, &head) {
             let adj = a > 0
                 && t.is_word(a - 1)
-                && !in_list(FUNCTION_WORDS, prev_s)
-                && !in_list(AUX, prev_s)
-                && !in_list(SUBJECT_PRONOUNS, prev_s)
-                && !in_list(BE, prev_s)
+                && !in_list(F_FUNCTION_WORDS, prev_s)
+                && !in_list(F_AUX, prev_s)
+                && !in_list(F_SUBJECT_PRONOUNS, prev_s)
+                && !in_list(F_BE, prev_s)
                 && !prev_s.ends_with("ed");
-            if !(prev_is_det || adj || in_list(NOUN_CONTEXT, prev_s) && !is_preposition(prev_s)) {
+            if !(prev_is_det || adj || in_list(F_NOUN_CONTEXT, prev_s) && !is_preposition(prev_s)) {
                 return false;
             }
         }
         if prev_s == "without" {
             return false; // "life without parole", "ended without incident"
         }
-        if in_list(MODIFIED_NOUNS, next_s) && !t.is_cap(b + 1) {
+        if in_list(F_MODIFIED_NOUNS, next_s) && !t.is_cap(b + 1) {
             return false;
         }
         if head.ends_with("ing") && a == b {
-            if in_list(BE, prev_s) {
+            if in_list(F_BE, prev_s) {
                 return false;
             }
-            if in_list(OBJECTS, next_s) && !prev_is_det {
+            if in_list(F_OBJECTS, next_s) && !prev_is_det {
                 return false;
             }
-            if in_list(AUX, prev_s) && !prev_is_det {
+            if in_list(F_AUX, prev_s) && !prev_is_det {
                 return false;
             }
             return true;
         }
-        if prev_is_det || in_list(NOUN_CONTEXT, prev_s) {
+        if prev_is_det || in_list(F_NOUN_CONTEXT, prev_s) {
             return true;
         }
         if a != b {
             return true; // multi-word triggers ("plane crash") are nouns
         }
         let lem = lemma(&head);
-        if !in_list(VERB_CAPABLE, &lem) && !in_list(VERB_CAPABLE, &head) {
+        if !in_list(F_VERB_CAPABLE, &lem) && !in_list(F_VERB_CAPABLE, &head) {
             return true;
         }
-        if in_list(SUBJECT_PRONOUNS, prev_s) {
+        if in_list(F_SUBJECT_PRONOUNS, prev_s) {
             return false;
         }
         if prev_s == "to" {
             let before = a.checked_sub(2).and_then(|p| t.word(p)).unwrap_or("");
-            return in_list(MOTION, before);
+            return in_list(F_MOTION, before);
         }
-        if in_list(AUX, prev_s) {
+        if in_list(F_AUX, prev_s) {
             return false;
         }
-        if in_list(OBJECTS, next_s) {
+        if in_list(F_OBJECTS, next_s) {
             return false;
         }
         // "Israel strikes Gaza": a plural-looking verb between two names.
@@ -459,7 +1093,8 @@ impl<'d> Detector<'d, '_> {
         if a == 0 || !t.is_cap(a) {
             return false;
         }
-        let next_cap = t.is_cap(b + 1) && !t.is_possessive(b) && !when::is_calendar_word(t.base(b + 1));
+        let next_cap =
+            t.is_cap(b + 1) && !t.is_possessive(b) && !when::is_calendar_word(t.base(b + 1));
         next_cap && self.person_in(t.toks[b + 1].s, t.toks[b + 1].e).is_none()
     }
 
@@ -472,8 +1107,8 @@ impl<'d> Detector<'d, '_> {
         }
         let prev = t.base(a - 1);
         if t.is_possessive(a - 1)
-            || in_list(DETERMINERS, prev)
-            || in_list(FUNCTION_WORDS, prev)
+            || in_list(F_DETERMINERS, prev)
+            || in_list(F_FUNCTION_WORDS, prev)
             || when::is_calendar_word(prev)
             || gazetteer::lookup(prev).is_some()
             || prev.contains(['-', '–'])
@@ -502,7 +1137,7 @@ impl<'d> Detector<'d, '_> {
                 if t.is_possessive(j - 1) {
                     break;
                 }
-            } else if j > i && in_list(NAME_JOINERS, t.word(j).unwrap_or("")) && t.is_cap(j + 1) {
+            } else if j > i && in_list(F_NAME_JOINERS, t.word(j).unwrap_or("")) && t.is_cap(j + 1) {
                 j += 1;
             } else {
                 break;
@@ -512,7 +1147,15 @@ impl<'d> Detector<'d, '_> {
     }
 
     /// Classify a proper name at tokens i..j into the qualifiers. Returns true if used.
-    fn take_name(&self, t: &Toks<'_>, i: usize, j: usize, q: &mut Quals, headline: bool, as_party: bool) -> bool {
+    fn take_name(
+        &self,
+        t: &Toks<'_>,
+        i: usize,
+        j: usize,
+        q: &mut Quals,
+        headline: bool,
+        as_party: bool,
+    ) -> bool {
         if i >= j {
             return false;
         }
@@ -532,7 +1175,10 @@ impl<'d> Detector<'d, '_> {
             for start in 0..=(words.len() - len) {
                 let a = words[start];
                 let b = words[start + len - 1];
-                let nm = t.text.get(t.toks[a].s..t.toks[b].s + t.base(b).len()).unwrap_or("");
+                let nm = t
+                    .text
+                    .get(t.toks[a].s..t.toks[b].s + t.base(b).len())
+                    .unwrap_or("");
                 if let Some(p) = gazetteer::lookup(nm) {
                     match p.kind {
                         PlaceKind::Country | PlaceKind::Adjective => {
@@ -548,7 +1194,9 @@ impl<'d> Detector<'d, '_> {
                                     }
                                 }
                             } else if q.place.is_none()
-                                || q.place.as_deref().is_some_and(|old| !gazetteer::is_known(old))
+                                || q.place
+                                    .as_deref()
+                                    .is_some_and(|old| !gazetteer::is_known(old))
                             {
                                 q.place = Some(p.key.clone());
                             }
@@ -603,9 +1251,9 @@ impl<'d> Detector<'d, '_> {
             }
             let w = t.word(k).unwrap_or("");
             let lw = w.to_ascii_lowercase();
-            if in_list(DETERMINERS, &lw) {
+            if in_list(F_DETERMINERS, &lw) {
                 start = k;
-                definite = in_list(DEFINITE, &lw);
+                definite = in_list(F_DEFINITE, &lw);
                 break;
             }
             if t.is_possessive(k) {
@@ -617,7 +1265,7 @@ impl<'d> Detector<'d, '_> {
             }
             let digit = w.starts_with(|c: char| c.is_ascii_digit());
             let hyph = w.contains(['-', '–']);
-            if t.is_cap(k) && !in_list(FUNCTION_WORDS, &lw) {
+            if t.is_cap(k) && !in_list(F_FUNCTION_WORDS, &lw) {
                 // Sentence-initial capitals are ordinary words unless they are names we know.
                 let sentence_initial = k == 0;
                 if sentence_initial
@@ -637,14 +1285,17 @@ impl<'d> Detector<'d, '_> {
                 tentative = 0;
                 continue;
             }
-            let verbish = (lw.ends_with("ed") && !in_list(PARTICIPLE_ADJECTIVES, &lw))
-                || (lw.ends_with("ing") && !in_list(ING_ADJECTIVES, &lw))
-                || (lw.ends_with('s') && !lw.ends_with("ss") && !lw.ends_with("us") && !lw.ends_with("is"));
-            if in_list(FUNCTION_WORDS, &lw)
-                || in_list(AUX, &lw)
-                || in_list(SPEECH, &lw)
-                || in_list(SUBJECT_PRONOUNS, &lw)
-                || in_list(BE, &lw)
+            let verbish = (lw.ends_with("ed") && !in_list(F_PARTICIPLE_ADJECTIVES, &lw))
+                || (lw.ends_with("ing") && !in_list(F_ING_ADJECTIVES, &lw))
+                || (lw.ends_with('s')
+                    && !lw.ends_with("ss")
+                    && !lw.ends_with("us")
+                    && !lw.ends_with("is"));
+            if in_list(F_FUNCTION_WORDS, &lw)
+                || in_list(F_AUX, &lw)
+                || in_list(F_SPEECH, &lw)
+                || in_list(F_SUBJECT_PRONOUNS, &lw)
+                || in_list(F_BE, &lw)
                 || verbish
                 || tentative >= 3
             {
@@ -672,7 +1323,8 @@ impl<'d> Detector<'d, '_> {
             if t.is_cap(k) && (w.contains(['-', '–', '/'])) {
                 // "US–China", "Élysée-Berlin": parties.
                 let parts: Vec<&str> = t.base(k).split(['-', '–', '/']).collect();
-                let places: Vec<&gazetteer::Place> = parts.iter().filter_map(|p| gazetteer::lookup(p)).collect();
+                let places: Vec<&gazetteer::Place> =
+                    parts.iter().filter_map(|p| gazetteer::lookup(p)).collect();
                 if places.len() == parts.len() && parts.len() >= 2 {
                     for p in places {
                         if let Some(c) = &p.country {
@@ -685,7 +1337,7 @@ impl<'d> Detector<'d, '_> {
                     continue;
                 }
             }
-            if t.is_cap(k) && !in_list(DETERMINERS, w) {
+            if t.is_cap(k) && !in_list(F_DETERMINERS, w) {
                 let end = self.name_run(t, k, a);
                 if end > k {
                     self.take_name(t, k, end, &mut q, headline, false);
@@ -708,7 +1360,7 @@ impl<'d> Detector<'d, '_> {
             match lw.as_str() {
                 "in" | "at" | "near" | "outside" | "inside" | "off" => {
                     let mut m = k + 1;
-                    if t.word(m).is_some_and(|x| in_list(DETERMINERS, x)) {
+                    if t.word(m).is_some_and(|x| in_list(F_DETERMINERS, x)) {
                         m += 1;
                     }
                     if let Some((d, e)) = when::date_at(t, m, self.date) {
@@ -718,14 +1370,18 @@ impl<'d> Detector<'d, '_> {
                     }
                     let stop = self.name_run(t, m, limit);
                     let known = stop > m
-                        && gazetteer::lookup(t.text.get(t.toks[m].s..t.toks[stop - 1].e).unwrap_or("")).is_some();
+                        && gazetteer::lookup(
+                            t.text.get(t.toks[m].s..t.toks[stop - 1].e).unwrap_or(""),
+                        )
+                        .is_some();
                     // "in a Christmas party", "at the Waitrose store": a modifier, not a place.
                     let modifier = t.word(stop).is_some_and(|w| {
-                        !t.is_cap(stop) && !in_list(FUNCTION_WORDS, w) && !in_list(SPEECH, w)
+                        !t.is_cap(stop) && !in_list(F_FUNCTION_WORDS, w) && !in_list(F_SPEECH, w)
                     });
                     if stop > m && (known || (!headline && !modifier)) {
                         let before = q.place.clone();
-                        if self.take_name(t, m, stop, &mut q, headline, false) && q.place != before {
+                        if self.take_name(t, m, stop, &mut q, headline, false) && q.place != before
+                        {
                             end = t.toks[stop - 1].s + t.base(stop - 1).len();
                         }
                         k = stop;
@@ -743,7 +1399,10 @@ impl<'d> Detector<'d, '_> {
                     let mut got = false;
                     let mut last = end;
                     while m < limit && m < k + 14 {
-                        if t.punct_is(m, ',') || t.word(m).is_some_and(|x| in_list(DETERMINERS, x) || x == "and") {
+                        if t.punct_is(m, ',')
+                            || t.word(m)
+                                .is_some_and(|x| in_list(F_DETERMINERS, x) || x == "and")
+                        {
                             m += 1;
                             continue;
                         }
@@ -766,7 +1425,9 @@ impl<'d> Detector<'d, '_> {
                     }
                 }
                 "of" | "by" | "against" | "on" | "last" | "this" | "earlier" | "next" => {
-                    if let Some((d, e)) = when::date_at(t, if lw == "on" { k + 1 } else { k }, self.date) {
+                    if let Some((d, e)) =
+                        when::date_at(t, if lw == "on" { k + 1 } else { k }, self.date)
+                    {
                         q.date = Some(d);
                         k = e;
                         continue;
@@ -775,7 +1436,7 @@ impl<'d> Detector<'d, '_> {
                         break;
                     }
                     let mut m = k + 1;
-                    if t.word(m).is_some_and(|x| in_list(DETERMINERS, x)) {
+                    if t.word(m).is_some_and(|x| in_list(F_DETERMINERS, x)) {
                         m += 1;
                     }
                     let stop = self.name_run(t, m, limit);
@@ -810,11 +1471,18 @@ impl<'d> Detector<'d, '_> {
             if p.role != super::PersonRole::Subject || q.participants.contains(&p.name) {
                 continue;
             }
-            let (Some(pi), Some(pj)) = (t.starting_at(p.span.start), t.ending_at(p.span.end)) else {
+            let (Some(pi), Some(pj)) = (t.starting_at(p.span.start), t.ending_at(p.span.end))
+            else {
                 continue;
             };
-            let near_speech = |i: Option<usize>| i.and_then(|i| t.word(i)).is_some_and(|w| in_list(SPEECH, w));
-            if near_speech(pi.checked_sub(1)) || near_speech(Some(pj + 1)) || near_speech(pi.checked_sub(2)) {
+            let near_speech = |i: Option<usize>| {
+                i.and_then(|i| t.word(i))
+                    .is_some_and(|w| in_list(F_SPEECH, w))
+            };
+            if near_speech(pi.checked_sub(1))
+                || near_speech(Some(pj + 1))
+                || near_speech(pi.checked_sub(2))
+            {
                 continue;
             }
             q.participants.push(p.name.clone());
@@ -867,17 +1535,17 @@ impl<'d> Detector<'d, '_> {
             .filter(|w| !w.is_empty());
         let w1 = prev.next().unwrap_or("");
         let w2 = prev.next().unwrap_or("");
-        in_list(SPEECH, word_after) || in_list(SPEECH, w1) || in_list(SPEECH, w2)
+        in_list(F_SPEECH, word_after) || in_list(F_SPEECH, w1) || in_list(F_SPEECH, w2)
     }
 
     fn main_people(&self) -> Vec<String> {
-        let lede_end = self
-            .doc
-            .sentences
-            .get(2)
-            .map_or(usize::MAX, |s| s.span.end);
+        let lede_end = self.doc.sentences.get(2).map_or(usize::MAX, |s| s.span.end);
         let mut counts: Vec<(&str, u32, bool)> = Vec::new();
-        for p in self.people.iter().filter(|p| p.role == super::PersonRole::Subject) {
+        for p in self
+            .people
+            .iter()
+            .filter(|p| p.role == super::PersonRole::Subject)
+        {
             if self.is_speaker(&p.span) {
                 continue;
             }
@@ -892,7 +1560,11 @@ impl<'d> Detector<'d, '_> {
         }
         counts.retain(|c| c.1 >= 2 || c.2);
         counts.sort_by(|a, b| b.1.cmp(&a.1));
-        counts.into_iter().take(3).map(|c| c.0.to_string()).collect()
+        counts
+            .into_iter()
+            .take(3)
+            .map(|c| c.0.to_string())
+            .collect()
     }
 
     /// Knowledge-base event names and aliases: anchor overlapping mentions, add the others.
@@ -902,8 +1574,12 @@ impl<'d> Detector<'d, '_> {
         }
         let lex = ctx.lexicons.get("event-triggers");
         for m in ctx.kb.find(&self.doc.prose) {
-            let KbTarget::Event(ei) = m.target else { continue };
-            let Some(entry) = ctx.kb.events.get(ei) else { continue };
+            let KbTarget::Event(ei) = m.target else {
+                continue;
+            };
+            let Some(entry) = ctx.kb.events.get(ei) else {
+                continue;
+            };
             if let Some(f) = found
                 .iter_mut()
                 .find(|f| f.span.start < m.span.end && m.span.start < f.span.end)
@@ -919,15 +1595,24 @@ impl<'d> Detector<'d, '_> {
                 .filter(|w| !w.is_empty())
                 .find_map(|w| trigger_info(lex, w).map(|(c, g)| (c, g, w.to_string())))
                 .unwrap_or_else(|| {
-                    let last = text.split_whitespace().last().unwrap_or(text).to_lowercase();
+                    let last = text
+                        .split_whitespace()
+                        .last()
+                        .unwrap_or(text)
+                        .to_lowercase();
                     (EventClass::Other, last.clone(), last)
                 });
-            let ts = text.rfind(trig.as_str()).map_or(m.span.start, |i| m.span.start + i);
+            let ts = text
+                .rfind(trig.as_str())
+                .map_or(m.span.start, |i| m.span.start + i);
             let mut span = m.span.clone();
             // Include a determiner right before the name ("the Geneva summit").
             if let Some(b) = span.start.checked_sub(4) {
                 let prev = self.doc.prose.get(b..span.start).unwrap_or("");
-                let glued = self.doc.prose[..b].chars().next_back().is_some_and(char::is_alphanumeric);
+                let glued = self.doc.prose[..b]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
                 if prev.eq_ignore_ascii_case("the ") && !glued {
                     span.start = b;
                 }

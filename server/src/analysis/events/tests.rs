@@ -16,7 +16,11 @@ fn events(text: &str) -> Vec<EventMention> {
 
 fn person(text: &str, name: &str) -> PersonMention {
     let s = text.find(name).expect("name in text");
-    let surname = name.split_whitespace().last().unwrap_or(name).to_lowercase();
+    let surname = name
+        .split_whitespace()
+        .last()
+        .unwrap_or(name)
+        .to_lowercase();
     PersonMention {
         span: s..s + name.len(),
         text: name.to_string(),
@@ -53,7 +57,10 @@ fn place_from_premodifier_and_prepositions() {
     assert_eq!(talks.date, date("2026-03-10"));
     assert_eq!(talks.group, "meeting");
     let meeting = ev.iter().find(|e| e.trigger == "meeting").unwrap();
-    assert_eq!(meeting.text, "Their three-hour meeting at the Palais des Nations");
+    assert_eq!(
+        meeting.text,
+        "Their three-hour meeting at the Palais des Nations"
+    );
     assert_eq!(meeting.extent.as_deref(), Some("three-hour"));
     assert_eq!(meeting.place.as_deref(), Some("geneva"));
 }
@@ -74,7 +81,8 @@ fn parties_from_pairs_and_between() {
 
 #[test]
 fn participants_from_people() {
-    let t = "Secretary of State Antony Blinken met Wang Yi in a meeting that lasted into the night.\n";
+    let t =
+        "Secretary of State Antony Blinken met Wang Yi in a meeting that lasted into the night.\n";
     let people = vec![person(t, "Antony Blinken"), person(t, "Wang Yi")];
     let doc = Document::parse(t, None);
     let ev = find_events(&doc, &people, &ctx());
@@ -134,7 +142,14 @@ fn modifier_events_are_not_swallowed() {
     let t = "Her drunk driving arrest led to a court hearing in Los Angeles.\n";
     let ev = events(t);
     let texts: Vec<&str> = ev.iter().map(|e| e.text.as_str()).collect();
-    assert_eq!(texts, ["Her drunk driving", "arrest", "a court hearing in Los Angeles"]);
+    assert_eq!(
+        texts,
+        [
+            "Her drunk driving",
+            "arrest",
+            "a court hearing in Los Angeles"
+        ]
+    );
     assert_eq!(ev[2].place.as_deref(), Some("los angeles"));
 }
 
