@@ -1559,7 +1559,7 @@ impl<'d> Detector<'d, '_> {
             }
         }
         counts.retain(|c| c.1 >= 2 || c.2);
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         counts
             .into_iter()
             .take(3)

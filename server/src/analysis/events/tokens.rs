@@ -108,6 +108,10 @@ impl<'a> Toks<'a> {
         self.toks.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.toks.is_empty()
+    }
+
     pub fn text_of(&self, i: usize) -> &'a str {
         self.toks
             .get(i)
