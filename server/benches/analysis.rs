@@ -2,6 +2,7 @@
 //! index 1,000 and 10,000 generated articles, and workspace queries with 10,000 indexed.
 //! Run: `cargo bench -p byline --bench analysis`.
 
+#[path = "support/synth.rs"]
 mod synth;
 
 use std::path::{Path, PathBuf};
@@ -50,7 +51,7 @@ fn index(c: &mut Criterion) {
             b.iter(|| {
                 let ws = Workspace::new();
                 ws.add_root(&dir);
-                ws.scan(&[dir.clone()], &|_, _| {});
+                ws.scan(std::slice::from_ref(&dir), &|_, _| {});
                 assert_eq!(ws.file_count(), n);
                 ws
             })
@@ -75,7 +76,7 @@ fn queries(c: &mut Criterion) {
     let dir = corpus_dir(10000);
     let ws = Workspace::new();
     ws.add_root(&dir);
-    ws.scan(&[dir.clone()], &|_, _| {});
+    ws.scan(std::slice::from_ref(&dir), &|_, _| {});
     let probe = dir.join("shard004").join("article-004321.md");
     let (fid, off) = person_offset(&ws, &probe);
     let key = match ws.item_at(fid, off) {

@@ -2,6 +2,7 @@
 //! memory the index holds (RSS growth, from /proc/self/status) against the corpus size.
 //! Run: `cargo bench -p byline --bench index_memory -- 10000` (default 10,000).
 
+#[path = "support/synth.rs"]
 mod synth;
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -66,7 +67,7 @@ fn main() {
     let ws = Workspace::new();
     ws.set_compact_disk_files(true); // as the language server does
     ws.add_root(&dir);
-    let report = ws.scan(&[dir.clone()], &|_, _| {});
+    let report = ws.scan(std::slice::from_ref(&dir), &|_, _| {});
     let secs = t.elapsed().as_secs_f64();
     let after = rss_kib();
     let live = LIVE.load(Ordering::Relaxed).saturating_sub(live_before) as u64;

@@ -35,6 +35,10 @@ pub struct KbIndex {
     by_id: HashMap<String, KbTarget>,
     /// Folded, lower-cased surname → person indices.
     by_surname: HashMap<String, Vec<usize>>,
+    /// Each dated role indexed under the rarest content word of its title:
+    /// word → (person index, role index). `holder_of` only checks roles whose indexed word
+    /// occurs in the role text, so it costs the same with 100,000 people as with 10.
+    role_index: HashMap<String, Vec<(usize, usize)>>,
 }
 
 /// Lower-case, diacritic-folded key for surname comparisons ("Descôtes" → "descotes").
@@ -92,6 +96,26 @@ impl KbIndex {
                 .build(&pats)
                 .ok()
         };
+        let mut freq: HashMap<String, usize> = HashMap::new();
+        for p in &people {
+            for r in &p.roles {
+                for w in content_words(&r.title) {
+                    *freq.entry(w).or_default() += 1;
+                }
+            }
+        }
+        let mut role_index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (pi, p) in people.iter().enumerate() {
+            for (ri, r) in p.roles.iter().enumerate() {
+                let words = content_words(&r.title);
+                if let Some(w) = words
+                    .iter()
+                    .min_by_key(|w| (freq.get(*w).copied().unwrap_or(0), (*w).clone()))
+                {
+                    role_index.entry(w.clone()).or_default().push((pi, ri));
+                }
+            }
+        }
         KbIndex {
             people,
             events,
@@ -99,6 +123,7 @@ impl KbIndex {
             patterns,
             by_id,
             by_surname,
+            role_index,
         }
     }
 
@@ -161,8 +186,23 @@ impl KbIndex {
             return None;
         }
         let mut found: Option<(usize, &KbRole)> = None;
-        for (i, p) in self.people.iter().enumerate() {
-            for r in &p.roles {
+        let mut probes: Vec<&str> = Vec::new();
+        for w in &words {
+            probes.push(w);
+            for s in synonyms(w) {
+                probes.push(s);
+            }
+        }
+        probes.sort_unstable();
+        probes.dedup();
+        for w in probes {
+            let Some(cands) = self.role_index.get(w) else {
+                continue;
+            };
+            for &(i, ri) in cands {
+                let Some(r) = self.people.get(i).and_then(|p| p.roles.get(ri)) else {
+                    continue;
+                };
                 if let Some(d) = date {
                     if !r.held_on(d) {
                         continue;
@@ -178,10 +218,74 @@ impl KbIndex {
         }
         found
     }
+
+    /// Roles of person `person` that a title written in an article ("Ambassador",
+    /// "France's ambassador to Germany", "Employment Minister") can describe: every content word
+    /// of the written title appears in the role's title or organisation (nationality adjectives
+    /// match their country). Words like "former" make no role match (the text says it is past).
+    pub fn roles_described_by(&self, person: usize, written: &str) -> Vec<&KbRole> {
+        let words = content_words(written);
+        let Some(p) = self.people.get(person) else {
+            return Vec::new();
+        };
+        if words.is_empty() || words.iter().any(|w| PAST_WORDS.contains(&w.as_str())) {
+            return Vec::new();
+        }
+        p.roles
+            .iter()
+            .filter(|r| {
+                let mut kb_words = content_words(&r.title);
+                if let Some(o) = &r.organization {
+                    kb_words.extend(content_words(o));
+                }
+                words.iter().all(|w| {
+                    kb_words
+                        .iter()
+                        .any(|k| same_word(w, k) || k.starts_with(w.as_str()) && w.len() >= 5)
+                }) && content_words(&r.title)
+                    .iter()
+                    .any(|k| words.iter().any(|w| same_word(w, k)))
+            })
+            .collect()
+    }
+}
+
+/// Words in a written title that put the role in the past or the future.
+const PAST_WORDS: &[&str] = &[
+    "former",
+    "ex",
+    "then",
+    "late",
+    "outgoing",
+    "incoming",
+    "designate",
+    "elect",
+    "future",
+    "previous",
+    "onetime",
+    "erstwhile",
+];
+
+/// Levenshtein distance over chars (for short names).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }
 
 const STOP: &[&str] = &[
     "the", "a", "an", "of", "to", "for", "in", "on", "at", "and", "s", "its", "his", "her",
+    "their", "our", "top", "senior", "new", "current", "then-", "said",
 ];
 
 fn content_words(s: &str) -> Vec<String> {
@@ -194,41 +298,59 @@ fn content_words(s: &str) -> Vec<String> {
 
 /// Country/organisation adjectives ↔ nouns, so "French ambassador" matches organisation
 /// "France" and "Russian Foreign Ministry" matches "Russia".
+fn synonyms(w: &str) -> impl Iterator<Item = &'static str> + '_ {
+    PAIRS.iter().filter_map(move |(x, y)| {
+        if *x == w {
+            Some(*y)
+        } else if *y == w {
+            Some(*x)
+        } else {
+            None
+        }
+    })
+}
+
 fn same_word(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    const PAIRS: &[(&str, &str)] = &[
-        ("french", "france"),
-        ("german", "germany"),
-        ("russian", "russia"),
-        ("american", "us"),
-        ("american", "united"),
-        ("us", "united"),
-        ("british", "uk"),
-        ("british", "britain"),
-        ("chinese", "china"),
-        ("danish", "denmark"),
-        ("swedish", "sweden"),
-        ("italian", "italy"),
-        ("spanish", "spain"),
-        ("ukrainian", "ukraine"),
-        ("japanese", "japan"),
-        ("indian", "india"),
-        ("iranian", "iran"),
-        ("israeli", "israel"),
-        ("turkish", "turkey"),
-        ("polish", "poland"),
-        ("dutch", "netherlands"),
-        ("swiss", "switzerland"),
-        ("norwegian", "norway"),
-        ("finnish", "finland"),
-        ("european", "eu"),
-    ];
     PAIRS
         .iter()
         .any(|(x, y)| (a == *x && b == *y) || (a == *y && b == *x))
 }
+
+const PAIRS: &[(&str, &str)] = &[
+    ("french", "france"),
+    ("german", "germany"),
+    ("russian", "russia"),
+    ("american", "us"),
+    ("american", "united"),
+    ("us", "united"),
+    ("british", "uk"),
+    ("british", "britain"),
+    ("chinese", "china"),
+    ("danish", "denmark"),
+    ("swedish", "sweden"),
+    ("italian", "italy"),
+    ("spanish", "spain"),
+    ("ukrainian", "ukraine"),
+    ("japanese", "japan"),
+    ("indian", "india"),
+    ("iranian", "iran"),
+    ("israeli", "israel"),
+    ("turkish", "turkey"),
+    ("polish", "poland"),
+    ("dutch", "netherlands"),
+    ("swiss", "switzerland"),
+    ("norwegian", "norway"),
+    ("finnish", "finland"),
+    ("european", "eu"),
+    ("france", "elysee"),
+    ("us", "america"),
+    ("american", "america"),
+    ("kremlin", "russia"),
+    ("kremlin", "russian"),
+];
 
 fn role_matches(text_words: &[String], role: &KbRole) -> bool {
     let has = |w: &str| text_words.iter().any(|t| same_word(t, w));

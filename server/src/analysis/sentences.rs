@@ -139,14 +139,29 @@ pub fn split_blocks(prose: &str, blocks: &[Block]) -> Vec<Sentence> {
 pub fn quote_pairs(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
-    let mut prev: Option<char> = None;
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let next = it.peek().map(|x| x.1);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Only '"' (0x22), U+201C..U+201E (E2 80 9C..9E) and « » (C2 AB / C2 BB) matter.
+        if b != b'"' && b != 0xE2 && b != 0xC2 {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let clen = c.len_utf8();
+        if !matches!(c, '"' | '“' | '”' | '„' | '«' | '»') {
+            i += clen;
+            continue;
+        }
+        let prev = text[..i].chars().next_back();
+        let next = text[i + clen..].chars().next();
         let kind = match c {
             '“' | '„' | '«' => Some(true),
             '”' | '»' => Some(false),
-            '"' => {
+            _ => {
                 let left_space = prev.is_none_or(|p| {
                     p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '-' | '/' | '‘')
                 });
@@ -165,7 +180,6 @@ pub fn quote_pairs(text: &str) -> Vec<(usize, usize)> {
                     (false, false) => Some(open.is_none()),
                 }
             }
-            _ => None,
         };
         match kind {
             Some(true) => {
@@ -176,7 +190,7 @@ pub fn quote_pairs(text: &str) -> Vec<(usize, usize)> {
                     && next.is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation())
                 {
                     if let Some(o) = open.take() {
-                        out.push((o, i + c.len_utf8()));
+                        out.push((o, i + clen));
                     }
                 } else {
                     if let Some(o) = open.take() {
@@ -187,12 +201,12 @@ pub fn quote_pairs(text: &str) -> Vec<(usize, usize)> {
             }
             Some(false) => {
                 if let Some(o) = open.take() {
-                    out.push((o, i + c.len_utf8()));
+                    out.push((o, i + clen));
                 }
             }
             None => {}
         }
-        prev = Some(c);
+        i += clen;
     }
     if let Some(o) = open {
         out.push((o, usize::MAX));
@@ -333,6 +347,15 @@ fn is_real_stop(text: &str, dot: usize, next_word: &str) -> bool {
     }
     let lower = word.to_lowercase();
     let bare = lower.trim_start_matches(['(', '[']);
+    // "$1. 25 million": a decimal split by a stray space (wire/corpus detokenisation).
+    let num = bare.trim_start_matches(['$', '€', '£']);
+    if !num.is_empty()
+        && num.len() <= 3
+        && num.chars().all(|c| c.is_ascii_digit())
+        && next_word.chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
     let next_is_number = next_word.chars().next().is_some_and(|c| c.is_ascii_digit());
     if TITLE_ABBREVIATIONS.contains(&bare) {
         // "No. 10", "Gen. Smith"; but "He said no. The talks…" ends a sentence.

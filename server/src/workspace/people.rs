@@ -18,6 +18,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use crate::analysis::kb::KbTarget;
 use crate::analysis::kb::{name_key, surname_of};
 use crate::analysis::{KbIndex, MentionForm, PersonMention, PersonRole};
 
@@ -412,11 +413,22 @@ impl PeopleIndex {
         people: &[PersonMention],
         kb: &KbIndex,
     ) -> Vec<(usize, String)> {
-        let _ = kb;
         let mut out = Vec::new();
         for (i, m) in people.iter().enumerate() {
-            if m.form != MentionForm::FullName || m.kb_id.is_some() || m.role != PersonRole::Subject
-            {
+            if m.form != MentionForm::FullName || m.role != PersonRole::Subject {
+                continue;
+            }
+            // Resolved to a KB person although spelled differently from its name and aliases.
+            if let Some(id) = &m.kb_id {
+                if let Some(KbTarget::Person(pi)) = kb.by_id(id) {
+                    let p = &kb.people[pi];
+                    let surface = full_key(&m.text);
+                    if surface != full_key(&p.name)
+                        && !p.aliases.iter().any(|a| full_key(a) == surface)
+                    {
+                        out.push((i, p.name.clone()));
+                    }
+                }
                 continue;
             }
             let key = full_key(&m.name);
@@ -435,7 +447,8 @@ impl PeopleIndex {
                 let of = full_key(&other);
                 let ofirst = Self::first_word(&of);
                 let d = edit_distance(first, ofirst);
-                if d >= 1 && d <= 2 && first.chars().count() >= 4 && ofirst.chars().count() >= 4 {
+                if (1..=2).contains(&d) && first.chars().count() >= 4 && ofirst.chars().count() >= 4
+                {
                     found = Some(other);
                     break;
                 }
@@ -499,19 +512,246 @@ fn deletions(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Levenshtein distance over chars (short strings).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
+pub use crate::analysis::kb::edit_distance;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::rules::RuleSettings;
+    use crate::analysis::{people, Context, Document, Lexicons};
+    use crate::config::PersonEntry;
+
+    fn analyse(t: &str, kb: &KbIndex) -> Vec<PersonMention> {
+        let lex = Lexicons::default();
+        let rules = RuleSettings::default();
+        let ctx = Context {
+            kb,
+            lexicons: &lex,
+            rules: &rules,
+            fallback_date: None,
+        };
+        people::find_people(&Document::parse(t, None), &ctx)
     }
-    prev[b.len()]
+
+    fn person(id: &str, name: &str) -> PersonEntry {
+        PersonEntry {
+            id: id.into(),
+            name: name.into(),
+            aliases: vec![],
+            description: None,
+            roles: vec![],
+            links: vec![],
+            notes: None,
+            span: 0..0,
+            name_span: 0..0,
+        }
+    }
+
+    /// Three files: a full name, a bare surname, and two people sharing a surname.
+    fn three(kb: &KbIndex) -> (PeopleIndex, Vec<Vec<PersonMention>>) {
+        let texts = [
+            "Deputy Foreign Minister Sergei Ryabkov said the talks were useful. Ryabkov left early.",
+            "Some say Ryabkov, who has been sidelined, was not consulted. Thorsen, who chairs the committee, said nothing.",
+            "Energy Minister Mikkel Thorsen rejected that. His cousin, the singer Anna Thorsen, said he was right.",
+        ];
+        let mut idx = PeopleIndex::new();
+        let mut all = Vec::new();
+        for (i, t) in texts.iter().enumerate() {
+            let p = analyse(t, kb);
+            idx.update_file(i as u32, &p, kb);
+            all.push(p);
+        }
+        (idx, all)
+    }
+
+    #[test]
+    fn bare_surnames_resolve_across_files() {
+        let kb = KbIndex::default();
+        let (idx, all) = three(&kb);
+        // File 1, "Ryabkov" (unresolved in the article) → the unique Ryabkov of the workspace.
+        let i = all[1].iter().position(|m| m.text == "Ryabkov").unwrap();
+        assert_eq!(
+            idx.resolve(1, i),
+            Resolution::Person("sergei ryabkov".into())
+        );
+        let ms = idx.mentions("sergei ryabkov");
+        assert_eq!(ms, vec![(0, 0), (0, 1), (1, i)]);
+        assert_eq!(idx.files_mentioning("sergei ryabkov"), 2);
+        assert_eq!(
+            idx.display_name("sergei ryabkov").as_deref(),
+            Some("Sergei Ryabkov")
+        );
+        // "Thorsen" in file 1 is ambiguous: two Thorsens in file 2.
+        let j = all[1].iter().position(|m| m.text == "Thorsen").unwrap();
+        match idx.resolve(1, j) {
+            Resolution::Ambiguous(keys) => assert_eq!(
+                keys,
+                vec!["anna thorsen".to_string(), "mikkel thorsen".to_string()]
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(idx.mentions("surname:thorsen"), vec![(1, j)]);
+        assert!(idx.clusters().contains(&"surname:thorsen".to_string()));
+        assert_eq!(idx.resolve(9, 0), Resolution::Unknown);
+        assert_eq!(idx.resolve(0, 99), Resolution::Unknown);
+    }
+
+    #[test]
+    fn update_and_remove_replace_contributions() {
+        let kb = KbIndex::default();
+        let (mut idx, all) = three(&kb);
+        // Removing the only full-name Ryabkov leaves the bare surnames in a surname cluster.
+        idx.remove_file(0);
+        let i = all[1].iter().position(|m| m.text == "Ryabkov").unwrap();
+        assert_eq!(
+            idx.resolve(1, i),
+            Resolution::Person("surname:ryabkov".into())
+        );
+        assert!(idx.mentions("sergei ryabkov").is_empty());
+        assert!(!idx.clusters().contains(&"sergei ryabkov".to_string()));
+        // Removing one Thorsen makes the surname unique again.
+        let p = analyse("Energy Minister Mikkel Thorsen rejected that.", &kb);
+        idx.update_file(2, &p, &kb);
+        let j = all[1].iter().position(|m| m.text == "Thorsen").unwrap();
+        assert_eq!(
+            idx.resolve(1, j),
+            Resolution::Person("mikkel thorsen".into())
+        );
+        assert_eq!(idx.mentions("mikkel thorsen"), vec![(1, j), (2, 0)]);
+        // Updating a file twice does not duplicate anything.
+        idx.update_file(2, &p, &kb);
+        assert_eq!(idx.mentions("mikkel thorsen").len(), 2);
+        idx.remove_file(1);
+        idx.remove_file(2);
+        assert!(idx.clusters().is_empty(), "{:?}", idx.clusters());
+    }
+
+    #[test]
+    fn kb_people_and_authors() {
+        let kb = KbIndex::new(vec![person("sergei-ryabkov", "Sergei Ryabkov")], vec![]);
+        let mut idx = PeopleIndex::new();
+        let a = analyse(
+            "By Anna Keller\n\nSergei Ryabkov said the talks were useful.\n",
+            &kb,
+        );
+        idx.update_file(0, &a, &kb);
+        let b = analyse(
+            "Ryabkov, who spoke first, said little. Anna Keller said nothing.\n",
+            &kb,
+        );
+        idx.update_file(1, &b, &kb);
+        assert_eq!(
+            idx.resolve(0, 1),
+            Resolution::Person("kb:sergei-ryabkov".into())
+        );
+        assert_eq!(
+            idx.resolve(1, 0),
+            Resolution::Person("kb:sergei-ryabkov".into())
+        );
+        assert_eq!(
+            idx.kb_id("kb:sergei-ryabkov").as_deref(),
+            Some("sergei-ryabkov")
+        );
+        assert_eq!(
+            idx.display_name("kb:sergei-ryabkov").as_deref(),
+            Some("Sergei Ryabkov")
+        );
+        assert_eq!(
+            idx.resolve(0, 0),
+            Resolution::Person("author:anna keller".into())
+        );
+        // The byline's author and the subject of the same name are kept apart.
+        assert_eq!(idx.mentions("author:anna keller"), vec![(0, 0)]);
+        assert_eq!(idx.mentions("anna keller"), vec![(1, 1)]);
+        // A KB person known only from a bare surname is still a cluster.
+        let mut idx = PeopleIndex::new();
+        idx.update_file(5, &b, &kb);
+        assert!(idx.clusters().contains(&"kb:sergei-ryabkov".to_string()));
+    }
+
+    #[test]
+    fn name_variants_against_established_spellings() {
+        let kb = KbIndex::default();
+        let mut idx = PeopleIndex::new();
+        for f in 0..3 {
+            let p = analyse(
+                "Deputy Foreign Minister Sergei Ryabkov said the talks were useful.",
+                &kb,
+            );
+            idx.update_file(f, &p, &kb);
+        }
+        let p = analyse(
+            "Deputy Foreign Minister Sergey Ryabkov said the talks were useful.",
+            &kb,
+        );
+        idx.update_file(3, &p, &kb);
+        assert_eq!(
+            idx.name_variants(3, &p, &kb),
+            vec![(0, "Sergei Ryabkov".to_string())]
+        );
+        let p = analyse(
+            "Deputy Foreign Minister Sergei Riabkov said the talks were useful.",
+            &kb,
+        );
+        idx.update_file(4, &p, &kb);
+        assert_eq!(
+            idx.name_variants(4, &p, &kb),
+            vec![(0, "Sergei Ryabkov".to_string())]
+        );
+        // The established spelling and an unrelated person are not variants.
+        let p = analyse(
+            "Deputy Foreign Minister Sergei Ryabkov said the talks were useful.",
+            &kb,
+        );
+        assert!(idx.name_variants(0, &p, &kb).is_empty());
+        let p = analyse("Energy Minister Mikkel Thorsen rejected that.", &kb);
+        idx.update_file(5, &p, &kb);
+        assert!(idx.name_variants(5, &p, &kb).is_empty());
+        // A KB person spelled differently from its name and aliases.
+        let kb = KbIndex::new(vec![person("sergei-ryabkov", "Sergei Ryabkov")], vec![]);
+        let p = analyse(
+            "Deputy Foreign Minister Sergey Ryabkov said the talks were useful.",
+            &kb,
+        );
+        assert_eq!(p[0].kb_id.as_deref(), Some("sergei-ryabkov"));
+        let mut idx = PeopleIndex::new();
+        idx.update_file(0, &p, &kb);
+        assert_eq!(
+            idx.name_variants(0, &p, &kb),
+            vec![(0, "Sergei Ryabkov".to_string())]
+        );
+    }
+
+    #[test]
+    fn keys_and_edit_distance() {
+        assert_eq!(full_key("James R. Dabney"), "james dabney");
+        assert_eq!(full_key("Anne-Marie Descôtes"), "anne-marie descotes");
+        assert_eq!(edit_distance("sergei", "sergey"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn queries_stay_fast_with_many_files() {
+        // 10,000 files mentioning one person and a few others; a query touches only that
+        // person's entries (checked for correctness here; speed is measured in the bench).
+        let kb = KbIndex::default();
+        let p = analyse(
+            "Deputy Foreign Minister Sergei Ryabkov said the talks were useful. Ryabkov left.",
+            &kb,
+        );
+        let q = analyse(
+            "Some say Ryabkov, who has been sidelined, was not consulted.",
+            &kb,
+        );
+        let mut idx = PeopleIndex::new();
+        for f in 0..10_000u32 {
+            idx.update_file(f, if f % 2 == 0 { &p } else { &q }, &kb);
+        }
+        assert_eq!(idx.mentions("sergei ryabkov").len(), 15_000);
+        assert_eq!(idx.files_mentioning("sergei ryabkov"), 10_000);
+        assert_eq!(
+            idx.resolve(1, 0),
+            Resolution::Person("sergei ryabkov".into())
+        );
+    }
 }

@@ -22,7 +22,102 @@ use super::document::{BlockKind, Document};
 use super::{Attribution, Context, PersonMention, Quote, SourceKind, Span};
 use np::{classify, Env, Registry, Src};
 use quotes::QuoteInfo;
-use tokens::{capitalised, is, is_any, tokenize, tt, Tok};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use tokens::{capitalised, in_set, is, is_any, tokenize, tt, FnvBuild, Tok, WordSet};
+
+static S_TIME: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[TIME_WORDS]));
+static S_PREP: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[PREPOSITIONS]));
+static S_DETS_PRON: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[DETS_PRON]));
+static S_CLAUSE_VERBS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[CLAUSE_VERBS]));
+static S_NOT_CLAIM: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[NOT_CLAIM_NEXT]));
+static S_SPEECH_NOUNS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[SPEECH_NOUNS]));
+static S_TIME_MONTHS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[TIME_WORDS, MONTHS]));
+static S_ADVERBIAL: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[ADVERBIAL_OPENERS]));
+static S_AUX_ADV: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[AUX, ADVERBS]));
+static S_BE: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[BE]));
+
+/// Cue verbs of one lexicon as a case-insensitive word table: lower-case word → tags.
+struct CueTable {
+    key: u64,
+    words: std::collections::HashMap<String, String, FnvBuild>,
+    /// Some entries have several words: use the lexicon automaton instead.
+    multi: bool,
+    /// first letter × last letter of single-word entries (a cheap pre-check before hashing).
+    letters: [u32; 26],
+}
+
+impl CueTable {
+    /// Tags of the cue word `w` (ASCII letters only; others are never cues here).
+    fn lookup(&self, w: &[u8]) -> Option<&str> {
+        if w.len() < 3 || w.len() > 24 {
+            return None;
+        }
+        let f = w[0].to_ascii_lowercase().wrapping_sub(b'a');
+        let l = w[w.len() - 1].to_ascii_lowercase().wrapping_sub(b'a');
+        if f >= 26 || l >= 26 || self.letters[f as usize] & (1 << l) == 0 {
+            return None;
+        }
+        let mut buf = [0u8; 24];
+        for (i, c) in w.iter().enumerate() {
+            buf[i] = c.to_ascii_lowercase();
+        }
+        let key = std::str::from_utf8(&buf[..w.len()]).ok()?;
+        self.words.get(key).map(String::as_str)
+    }
+}
+
+/// The cue table for a lexicon, cached by the lexicon's content (configurations are few).
+fn cue_table(lex: &super::lexicon::Lexicon) -> Arc<CueTable> {
+    static CACHE: Mutex<Vec<Arc<CueTable>>> = Mutex::new(Vec::new());
+    let mut key: u64 = 0xcbf2_9ce4_8422_2325;
+    for e in lex.entries() {
+        for b in e.bytes().chain(std::iter::once(0)) {
+            key = (key ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    if let Ok(c) = CACHE.lock() {
+        if let Some(t) = c.iter().find(|t| t.key == key) {
+            return t.clone();
+        }
+    }
+    let mut words = std::collections::HashMap::with_hasher(FnvBuild::default());
+    let mut multi = false;
+    for e in lex.entries() {
+        let mut parts = e.splitn(2, '\t');
+        let w = parts.next().unwrap_or("").trim();
+        let tags = parts.next().unwrap_or("").trim();
+        if w.contains(' ') {
+            multi = true;
+        }
+        words
+            .entry(w.to_lowercase())
+            .or_insert_with(|| tags.to_string());
+    }
+    let mut letters = [0u32; 26];
+    for w in words.keys() {
+        let b = w.as_bytes();
+        if let (Some(f), Some(l)) = (b.first(), b.last()) {
+            let (f, l) = (f.wrapping_sub(b'a'), l.wrapping_sub(b'a'));
+            if f < 26 && l < 26 {
+                letters[f as usize] |= 1 << l;
+            }
+        }
+    }
+    let t = Arc::new(CueTable {
+        key,
+        words,
+        multi,
+        letters,
+    });
+    if let Ok(mut c) = CACHE.lock() {
+        if c.len() >= 8 {
+            c.remove(0);
+        }
+        c.push(t.clone());
+    }
+    t
+}
 
 const BE: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "am"];
 const AUX: &[&str] = &[
@@ -308,7 +403,7 @@ const CLAUSE_VERBS: &[&str] = &[
 ];
 /// Objects of "told"/"asked" are skipped before the content.
 const OBJECT_CUES: &[&str] = &[
-    "told", "tells", "tell", "asked", "asks", "assured", "warned", "reminded",
+    "told", "tells", "tell", "asked", "asks", "assured", "warned", "reminded", "urged", "urges",
 ];
 const DETS_PRON: &[&str] = &[
     "the", "a", "an", "his", "her", "their", "its", "our", "my", "this", "that", "these", "those",
@@ -341,6 +436,41 @@ const MONTHS: &[&str] = &[
     "oct",
     "nov",
     "dec",
+];
+
+/// Cue words that are also nouns.
+const NOUN_CUES: &[&str] = &[
+    "call",
+    "calls",
+    "report",
+    "reports",
+    "claim",
+    "claims",
+    "estimate",
+    "estimates",
+    "fear",
+    "fears",
+    "doubt",
+    "doubts",
+    "note",
+    "notes",
+    "remarks",
+    "comments",
+    "read",
+    "reads",
+    "counter",
+    "counters",
+    "stress",
+    "stresses",
+    "reply",
+    "replies",
+    "view",
+    "views",
+    "regard",
+    "regards",
+    "states",
+    "posted",
+    "thought",
 ];
 
 /// Nouns for what someone said, after a possessive name ("Ellison's phrase").
@@ -436,19 +566,28 @@ pub fn find_attributions(
     let prose = doc.prose.as_str();
     let qinfos = quotes::find_quotes(doc);
     // Spans inside which cues are the quoted speaker's words (double quotes and block quotes).
+    // (A quotation missing its closing mark may contain its own attribution: not excluded.)
     let quoted: Vec<Span> = qinfos
         .iter()
-        .filter(|q| !q.single && q.words >= 2)
+        .filter(|q| !q.single && q.words >= 2 && q.closed)
         .map(|q| q.span.clone())
         .collect();
+    let all_quotes: Vec<Span> = qinfos.iter().map(|q| q.span.clone()).collect();
     let env = Env {
         prose,
         people,
         lex: ctx.lexicons,
+        sets: np::LexSets::get(ctx.lexicons),
     };
     let mut reg = Registry::default();
     let cue_lex = ctx.lexicons.get("cue-verbs");
-    let cue_hits = cue_lex.find_words(prose);
+    let table = cue_table(cue_lex);
+    // Multi-word cue entries (from configuration) need the automaton; single words a lookup.
+    let cue_hits: Vec<(Span, usize)> = if table.multi {
+        cue_lex.find_words(prose)
+    } else {
+        Vec::new()
+    };
     let mut out: Vec<Attribution> = Vec::new();
     let mut toks: Vec<Tok> = Vec::with_capacity(256);
     let mut ch = 0usize;
@@ -463,31 +602,104 @@ pub fn find_attributions(
         ) {
             continue;
         }
+        // Cheap pre-pass over the bytes: cue words (ASCII letter runs looked up in the table)
+        // and construction triggers. Sentences with neither are not tokenized at all.
+        let sb = prose.as_bytes().get(sent.span.clone()).unwrap_or(&[]);
+        let mut hits: Vec<(Span, &str)> = Vec::new();
+        let mut trig = Triggers::default();
+        {
+            let mut k = 0;
+            while k < sb.len() {
+                if !sb[k].is_ascii_alphabetic() {
+                    k += 1;
+                    continue;
+                }
+                let st = k;
+                while k < sb.len() && sb[k].is_ascii_alphabetic() {
+                    k += 1;
+                }
+                // Whole words only (not inside "don't"-like or non-ASCII words).
+                let glued = (st > 0 && (sb[st - 1] >= 0x80 || sb[st - 1].is_ascii_digit()))
+                    || (k < sb.len() && (sb[k] >= 0x80 || sb[k].is_ascii_digit()));
+                if glued {
+                    continue;
+                }
+                let w = &sb[st..k];
+                match w.len() {
+                    9 if w.eq_ignore_ascii_case(b"according") => trig.lead = true,
+                    6 if w.eq_ignore_ascii_case(b"citing") => trig.lead = true,
+                    7 if w.eq_ignore_ascii_case(b"quoting") => trig.lead = true,
+                    5 if w.eq_ignore_ascii_case(b"words") || w.eq_ignore_ascii_case(b"heard") => {
+                        trig.lead = true
+                    }
+                    3 if w.eq_ignore_ascii_case(b"put") => trig.put = true,
+                    _ => {}
+                }
+                if k + 1 < sb.len()
+                    && (sb[k] == b'\'' && sb[k + 1] | 0x20 == b's'
+                        || sb[k..].starts_with("’s".as_bytes()))
+                {
+                    trig.possessive = true;
+                }
+                if table.multi {
+                    continue;
+                }
+                if let Some(tags) = table.lookup(w) {
+                    let a = sent.span.start + st;
+                    hits.push((a..a + (k - st), tags));
+                }
+            }
+        }
+        trig.colon = sb.contains(&b':');
+        trig.possessive = trig.possessive && possessive_speech(sb);
+        let trigger = !hits.is_empty()
+            || table.multi
+            || trig.colon
+            || trig.lead
+            || trig.put
+            || trig.possessive;
+        if !trigger {
+            continue;
+        }
         toks.clear();
         tokenize(prose, sent.span.clone(), &mut toks);
         if toks.is_empty() {
             continue;
         }
+        // Only the quotations touching this sentence.
+        let qa = quoted.partition_point(|q| q.end <= sent.span.start);
+        let qb = quoted.partition_point(|q| q.start < sent.span.end).max(qa);
+        let aa = all_quotes.partition_point(|q| q.end < sent.span.start);
+        let ab = all_quotes
+            .partition_point(|q| q.start <= sent.span.end)
+            .max(aa);
         let mut s = SentCtx {
             env: &env,
             toks: &toks,
             span: sent.span.clone(),
             si,
-            quoted: &quoted,
+            quoted: &quoted[qa..qb],
+            all_quotes: &all_quotes[aa..ab],
         };
         let first_new = out.len();
         // Constructions first: "according to X", "citing X", "as X put it", colon lead-ins.
-        s.constructions(&mut reg, &mut out, doc);
-        // Cue verbs.
-        while ch < cue_hits.len() && cue_hits[ch].0.start < sent.span.start {
-            ch += 1;
+        if trig.colon || trig.lead || trig.put || trig.possessive {
+            s.constructions(&mut reg, &mut out, doc, &trig);
         }
-        let mut k = ch;
-        while k < cue_hits.len() && cue_hits[k].0.end <= sent.span.end {
-            let (r, idx) = cue_hits[k].clone();
-            k += 1;
-            let entry = cue_lex.entries().get(idx).map_or("", |e| e.as_str());
-            let tags = entry.split('\t').nth(1).unwrap_or("");
+        // Cue verbs.
+        if table.multi {
+            while ch < cue_hits.len() && cue_hits[ch].0.start < sent.span.start {
+                ch += 1;
+            }
+            let mut k = ch;
+            while k < cue_hits.len() && cue_hits[k].0.end <= sent.span.end {
+                let (r, idx) = cue_hits[k].clone();
+                k += 1;
+                let entry = cue_lex.entries().get(idx).map_or("", |e| e.as_str());
+                hits.push((r, entry.split('\t').nth(1).unwrap_or("")));
+            }
+        }
+        for (r, tags) in hits {
             if let Some(a) = s.cue(&mut reg, r, tags, &out[first_new..]) {
                 if !out[first_new..].iter().any(|b| {
                     overlaps(&b.cue, &a.cue) || (a.source == b.source && !a.source.is_empty())
@@ -502,6 +714,52 @@ pub fn find_attributions(
     (out, quotes)
 }
 
+/// Which constructions a sentence may contain (from the byte pre-pass).
+#[derive(Default)]
+struct Triggers {
+    colon: bool,
+    lead: bool,
+    put: bool,
+    possessive: bool,
+}
+
+/// "Ellison's phrase", "the minister’s words": a possessive followed by a speech noun.
+fn possessive_speech(sb: &[u8]) -> bool {
+    let mut i = 0;
+    while i + 2 < sb.len() {
+        let after = if sb[i] == b'\'' && (sb[i + 1] == b's' || sb[i + 1] == b'S') {
+            Some(i + 2)
+        } else if sb[i..].starts_with("’s".as_bytes()) {
+            Some(i + "’s".len())
+        } else {
+            None
+        };
+        if let Some(a) = after {
+            let rest = &sb[a..];
+            let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+            let end = rest
+                .iter()
+                .position(|c| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let w = std::str::from_utf8(&rest[..end]).unwrap_or("");
+            if S_SPEECH_NOUNS.has(w) {
+                return true;
+            }
+            // "X's own line": one word in between.
+            let rest2 = rest[end..].strip_prefix(b" ").unwrap_or(&rest[end..]);
+            let end2 = rest2
+                .iter()
+                .position(|c| !c.is_ascii_alphabetic())
+                .unwrap_or(rest2.len());
+            if S_SPEECH_NOUNS.has(std::str::from_utf8(&rest2[..end2]).unwrap_or("")) {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
 fn overlaps(a: &Span, b: &Span) -> bool {
     a.start < b.end && b.start < a.end
 }
@@ -512,6 +770,7 @@ struct SentCtx<'a, 'b> {
     span: Span,
     si: usize,
     quoted: &'a [Span],
+    all_quotes: &'a [Span],
 }
 
 /// What follows a cue.
@@ -556,7 +815,8 @@ impl SentCtx<'_, '_> {
     fn is_quote_close(&self, t: &Tok) -> bool {
         !t.word
             && (matches!(t.ch, '”' | '»')
-                || (matches!(t.ch, '"' | '’' | '\'') && self.quoted.iter().any(|q| q.end == t.e)))
+                || (matches!(t.ch, '"' | '’' | '\'')
+                    && self.all_quotes.iter().any(|q| q.end == t.e)))
     }
 
     fn sentence_end_content(&self, from: usize) -> Span {
@@ -571,12 +831,18 @@ impl SentCtx<'_, '_> {
         reg: &mut Registry,
         out: &mut Vec<Attribution>,
         doc: &Document<'_>,
+        trig: &Triggers,
     ) {
         let n = self.toks.len();
         let mut i = 0;
-        while i < n {
+        let scan = trig.lead || trig.put || trig.possessive;
+        while scan && i < n {
             let t = self.toks[i];
-            if !t.word || self.in_quote(t.s) {
+            // Only words that can start a construction: according/citing/quoting/words/heard/
+            // put, or a capitalised possessive.
+            let interesting = t.word
+                && (t.ch.is_uppercase() || matches!(t.ch, 'a' | 'c' | 'q' | 'w' | 'h' | 'p'));
+            if !interesting || self.in_quote(t.s) {
                 i += 1;
                 continue;
             }
@@ -591,14 +857,13 @@ impl SentCtx<'_, '_> {
                 && !is(p, &self.toks[i - 1], "the")
             {
                 Some(i + 1)
-            } else if is(p, &t, "words")
+            } else if (is(p, &t, "words")
                 && i >= 2
                 && is(p, &self.toks[i - 1], "the")
                 && is(p, &self.toks[i - 2], "in")
-                && self.toks.get(i + 1).is_some_and(|u| is(p, u, "of"))
+                && self.toks.get(i + 1).is_some_and(|u| is(p, u, "of")))
+                || (is(p, &t, "heard") && self.toks.get(i + 1).is_some_and(|u| is(p, u, "from")))
             {
-                Some(i + 2)
-            } else if is(p, &t, "heard") && self.toks.get(i + 1).is_some_and(|u| is(p, u, "from")) {
                 Some(i + 2)
             } else {
                 None
@@ -636,10 +901,10 @@ impl SentCtx<'_, '_> {
                 let noun = self
                     .toks
                     .get(i + 1)
-                    .filter(|u| is_any(p, u, SPEECH_NOUNS))
+                    .filter(|u| in_set(p, u, &S_SPEECH_NOUNS))
                     .or_else(|| {
                         self.toks.get(i + 2).filter(|u| {
-                            is_any(p, u, SPEECH_NOUNS)
+                            in_set(p, u, &S_SPEECH_NOUNS)
                                 && self.toks[i + 1].word
                                 && !capitalised(&self.toks[i + 1])
                         })
@@ -709,7 +974,7 @@ impl SentCtx<'_, '_> {
             i += 1;
         }
         // Colon lead-ins: "Mr. Ryabkov was blunt: “…”".
-        for (ci, t) in self.toks.iter().enumerate() {
+        for (ci, t) in self.toks.iter().enumerate().filter(|_| trig.colon) {
             if t.word || t.ch != ':' || self.in_quote(t.s) {
                 continue;
             }
@@ -825,7 +1090,7 @@ impl SentCtx<'_, '_> {
             {
                 break;
             }
-            if u.word && j > start && is_any(p, u, CLAUSE_VERBS) {
+            if u.word && j > start && in_set(p, u, &S_CLAUSE_VERBS) {
                 break;
             }
             j += 1;
@@ -881,15 +1146,21 @@ impl SentCtx<'_, '_> {
                 break;
             }
             let w = tt(p, t);
-            let lw = w.to_ascii_lowercase();
-            let lws = lw.as_str();
-            if BE.contains(&lws) {
+            if S_BE.has(w) {
                 be = Some(j - 1);
-            } else if AUX.contains(&lws) || ADVERBS.contains(&lws) {
-                if NEGATIONS.contains(&lws) {
+                j -= 1;
+                continue;
+            }
+            if S_AUX_ADV.has(w) {
+                if is_any(p, t, NEGATIONS) {
                     negated = true;
                 }
-            } else if lws.ends_with("n't") || lws.ends_with("n’t") {
+                j -= 1;
+                continue;
+            }
+            let lw = w.to_ascii_lowercase();
+            let lws = lw.as_str();
+            if lws.ends_with("n't") || lws.ends_with("n’t") {
                 negated = true;
                 if lws.starts_with("is")
                     || lws.starts_with("was")
@@ -935,6 +1206,21 @@ impl SentCtx<'_, '_> {
         }) {
             return None;
         }
+        // Words that are nouns too ("a conference call", "insurance claims"): only after a
+        // pronoun, a name, a plural noun or an auxiliary.
+        if aux_start == ci
+            && NOUN_CUES.contains(&tt(p, &self.toks[ci]).to_ascii_lowercase().as_str())
+        {
+            let ok = prev_word.is_none_or(|t| {
+                let w = tt(p, &t);
+                np::is_pronoun(w)
+                    || (capitalised(&t) && t.s != self.span.start)
+                    || (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss"))
+            }) && prev_word.is_some();
+            if !ok {
+                return None;
+            }
+        }
         // A noun use after an adjective or a name's possessive ("Ryabkov's remarks"): skip.
         if prev_word.is_some_and(|t| t.word && tokens::strip_possessive(tt(p, &t)).1)
             && aux_start == ci
@@ -974,6 +1260,23 @@ impl SentCtx<'_, '_> {
         }
         if after == After::NotClaim {
             return None;
+        }
+        // A subject pronoun right before the cue ("the toxins she thought were …").
+        if prev_word.is_some_and(|t| is_any(p, &t, &["he", "she", "they", "we", "i"])) {
+            let k = aux_start - 1;
+            if k > 0
+                && self.toks[k - 1].word
+                && !is_any(
+                    p,
+                    &self.toks[k - 1],
+                    &["and", "but", "or", "so", "then", "as", "that"],
+                )
+                && !self.toks[k - 1].ch.is_uppercase()
+            {
+                let src = classify(self.env, reg, &self.toks[k..aux_start], self.span.start)?;
+                let cue = self.toks[ci].s..self.toks[ce].e;
+                return Some(self.make(src, cue, self.content_for(&after, self.toks[k].s)));
+            }
         }
         // Active: the subject before the cue.
         let b = self.clause_start(aux_start);
@@ -1177,7 +1480,23 @@ impl SentCtx<'_, '_> {
             v
         };
         if kept.is_empty() {
-            return None;
+            // "During his speech he stated that …": the pronoun or name right before the cue.
+            let mut s = ci;
+            while s > 0
+                && self.toks[s - 1].word
+                && (capitalised(&self.toks[s - 1]) || np::is_pronoun(tt(p, &self.toks[s - 1])))
+            {
+                s -= 1;
+                if np::is_pronoun(tt(p, &self.toks[s])) {
+                    break;
+                }
+            }
+            if s == ci || s == 0 {
+                return None;
+            }
+            let src = classify(self.env, reg, &self.toks[s..ci], self.span.start)?;
+            let cue = self.toks[ci].s..self.toks[ce].e;
+            return Some(self.make(src, cue, self.content_for(after, self.toks[s].s)));
         }
         let trailing = matches!(after, After::End | After::Comma);
         // A segment with a finite verb outside a relative clause is a clause, not a subject.
@@ -1272,7 +1591,13 @@ impl SentCtx<'_, '_> {
                 .any(capitalised);
         let ok_start = capitalised(first)
             || is_any(p, first, np::DETERMINERS)
-            || is_any(p, first, &["he", "she", "they", "we", "i"])
+            || is_any(
+                p,
+                first,
+                &[
+                    "he", "she", "they", "we", "i", "his", "her", "their", "its", "our",
+                ],
+            )
             || role_then_name;
         if !ok_start || is_any(p, first, &["that", "this", "these", "those"]) {
             return None;
@@ -1288,7 +1613,7 @@ impl SentCtx<'_, '_> {
             if !u.word && u.ch == '.' && j + 1 == self.toks.len() {
                 break;
             }
-            if u.word && j > start && (is_any(p, u, CLAUSE_VERBS) || is_any(p, u, &["that"])) {
+            if u.word && j > start && (in_set(p, u, &S_CLAUSE_VERBS) || is_any(p, u, &["that"])) {
                 saw_clause_verb = true;
                 break;
             }
@@ -1358,8 +1683,20 @@ impl SentCtx<'_, '_> {
             j += 1;
             steps += 1;
         }
-        // Agentless (not in questions: "Would he be seen as a turncoat?").
+        // Agentless (not in questions, not hypothetical: "Would he be seen as a turncoat?",
+        // "what would normally be regarded as a motive").
         let rule = AGENTLESS.iter().find(|(w, _)| *w == part).map(|x| x.1)?;
+        if self.toks[aux_start..ci].iter().any(|t| {
+            is_any(
+                p,
+                t,
+                &[
+                    "would", "could", "might", "may", "should", "can", "must", "will",
+                ],
+            )
+        }) {
+            return None;
+        }
         if self.p().get(self.span.clone()).is_some_and(|t| {
             t.trim_end()
                 .trim_end_matches(['"', '”', '’', ')'])
@@ -1544,13 +1881,13 @@ impl SentCtx<'_, '_> {
                     &[
                         "that", "to", "about", "of", "whether", "if", "why", "how", "what", "when",
                     ],
-                ) || is_any(p, u, PREPOSITIONS)
-                    || is_any(p, u, NOT_CLAIM_NEXT)
+                ) || in_set(p, u, &S_PREP)
+                    || in_set(p, u, &S_NOT_CLAIM)
                 {
                     break;
                 }
                 if skipped > 0
-                    && is_any(p, u, DETS_PRON)
+                    && in_set(p, u, &S_DETS_PRON)
                     && !is_any(
                         p,
                         &self.toks[j - 1],
@@ -1568,6 +1905,7 @@ impl SentCtx<'_, '_> {
                     &self.toks[j],
                     &["to", "for", "about", "off", "up", "out"],
                 )
+                && !matches!(cue_w.as_str(), "urged" | "urges")
             {
                 return After::NotClaim;
             }
@@ -1583,11 +1921,11 @@ impl SentCtx<'_, '_> {
             if !u.word {
                 break;
             }
-            if is_any(p, &u, TIME_WORDS) || (capitalised(&u) && is_any(p, &u, TIME_WORDS)) {
+            if in_set(p, &u, &S_TIME) {
                 j += 1;
                 continue;
             }
-            if is_any(p, &u, PREPOSITIONS) {
+            if in_set(p, &u, &S_PREP) {
                 // Skip the phrase up to "that", a quotation, a comma or the end.
                 let mut k = j + 1;
                 let mut words = 0;
@@ -1599,7 +1937,7 @@ impl SentCtx<'_, '_> {
                     if is_any(p, v, &["that"]) || is_any(p, v, &["calling", "being"]) {
                         break;
                     }
-                    if v.word && v.s > u.s && is_any(p, v, DETS_PRON) && words >= 2 {
+                    if v.word && v.s > u.s && in_set(p, v, &S_DETS_PRON) && words >= 2 {
                         break;
                     }
                     k += 1;
@@ -1648,7 +1986,43 @@ impl SentCtx<'_, '_> {
         if is(p, u, "that") {
             return After::Content(u.e);
         }
-        if is_any(p, u, NOT_CLAIM_NEXT) {
+        // "confirmed to reporters that", "said to him": an addressee, then the content.
+        if is(p, u, "to") && !OBJECT_CUES.contains(&cue_w.as_str()) {
+            if let Some(v) = self.toks.get(j + 1) {
+                if v.word
+                    && (capitalised(v)
+                        || is_any(
+                            p,
+                            v,
+                            &[
+                                "the",
+                                "a",
+                                "an",
+                                "him",
+                                "her",
+                                "them",
+                                "us",
+                                "me",
+                                "reporters",
+                                "journalists",
+                                "his",
+                                "their",
+                                "its",
+                                "our",
+                            ],
+                        ))
+                {
+                    return match self.toks[j + 1..]
+                        .iter()
+                        .position(|t| is(p, t, "that") || self.is_quote_open(t))
+                    {
+                        Some(k) => After::Content(self.toks[j + 1 + k].e),
+                        None => After::End,
+                    };
+                }
+            }
+        }
+        if in_set(p, u, &S_NOT_CLAIM) {
             // "warned of", "cautioned against" are still claims.
             if matches!(
                 cue_w.as_str(),
@@ -1734,22 +2108,24 @@ impl SentCtx<'_, '_> {
             return true;
         };
         let w = tt(p, t);
-        let lw = w.to_ascii_lowercase();
-        if ADVERBIAL_OPENERS.contains(&lw.as_str()) {
+        if S_ADVERBIAL.has(w) {
             return true;
         }
+        let lw = w.to_ascii_lowercase();
+        // "Speaking to reporters," — but not a name like "Manning" or "Stirling".
         if lw.ends_with("ing") && lw.len() > 5 {
-            return true;
+            let words: Vec<&Tok> = self.toks[a..e].iter().filter(|t| t.word).collect();
+            let next_lower = words.get(1).is_some_and(|n| !capitalised(n));
+            if !capitalised(t) || (words.len() >= 2 && next_lower) {
+                return true;
+            }
         }
         if lw.ends_with("ly") && lw.len() > 4 && !LY_NOUNS.contains(&lw.as_str()) && e - a == 1 {
             return true;
         }
         // A short time phrase ("Last week", "On March 3").
         let words = self.toks[a..e].iter().filter(|t| t.word).count();
-        words <= 4
-            && self.toks[a..e]
-                .iter()
-                .any(|t| is_any(p, t, TIME_WORDS) || is_any(p, t, MONTHS))
+        words <= 4 && self.toks[a..e].iter().any(|t| in_set(p, t, &S_TIME_MONTHS))
     }
 }
 
@@ -1795,11 +2171,10 @@ fn link_quotes(doc: &Document<'_>, qinfos: &[QuoteInfo], atts: &[Attribution]) -
                 let prev_text = doc.prose.get(prev.span.clone()).unwrap_or("").trim_end();
                 let lead_in = prev_text.ends_with(':') || q.block_quote;
                 if lead_in {
-                    link = by_sentence(si - 1).last().map(|(i, _)| i);
+                    link = by_sentence(si - 1).next_back().map(|(i, _)| i);
                 } else if !first_in_block {
                     link = by_sentence(si - 1)
-                        .filter(|(_, a)| identified(a))
-                        .last()
+                        .rfind(|(_, a)| identified(a))
                         .map(|(i, _)| i);
                 }
             }

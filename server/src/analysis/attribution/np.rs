@@ -5,7 +5,13 @@
 
 use super::super::lexicon::Lexicons;
 use super::super::{PersonMention, PersonRole, SourceKind, Span};
-use super::tokens::{capitalised, is_any, strip_possessive, tt, Tok};
+use std::sync::LazyLock;
+
+use super::tokens::{capitalised, in_set, is_any, strip_possessive, tt, FnvBuild, Tok, WordSet};
+
+static S_POSTMOD: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[POSTMOD]));
+static S_DETERMINERS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[DETERMINERS]));
+static S_ROLE: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(&[ROLE_WORDS]));
 
 /// A classified source phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +119,28 @@ const ORG_ADJ: &[&str] = &[
     "navy",
     "kremlin",
     "state",
+    "crew",
+    "staff",
+    "board",
+    "council",
+    "opposition",
+    "ruling",
+    "junior",
+    "senior",
 ];
+
+/// Whether words before a group noun give it an affiliation ("Opposition lawmakers", "crew
+/// members", "government officials"); determiners and plain adjectives do not.
+pub fn affiliated(words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        let (bare, _) = strip_possessive(w);
+        let lw = bare.to_lowercase();
+        !DETERMINERS.contains(&lw.as_str())
+            && !PLAIN_ADJ.contains(&lw.as_str())
+            && (ORG_ADJ.contains(&lw.as_str())
+                || bare.chars().next().is_some_and(char::is_uppercase))
+    })
+}
 
 /// Words that end the head part of a phrase (relative clauses, prepositional modifiers, verbs).
 const POSTMOD: &[&str] = &[
@@ -490,7 +517,7 @@ const SPOKES: &[&str] = &[
 ];
 
 /// Role words that make a following single capitalised word a person ("energy spokesman Vinding").
-const ROLE_WORDS: &[&str] = &[
+pub const ROLE_WORDS: &[&str] = &[
     "spokesman",
     "spokeswoman",
     "spokesperson",
@@ -676,11 +703,82 @@ impl Registry {
     }
 }
 
+/// Single-word entries of the lexicons the classifier consults, as hash sets (built once per
+/// lexicon content and cached: configurations are few).
+pub struct LexSets {
+    key: u64,
+    vague: std::collections::HashSet<String, FnvBuild>,
+    anonymous: std::collections::HashSet<String, FnvBuild>,
+    not_people: std::collections::HashSet<String, FnvBuild>,
+    not_people_lower: std::collections::HashSet<String, FnvBuild>,
+    /// Whether the lexicon has multi-word entries (phrase matching needed).
+    vague_phrases: bool,
+    anonymous_phrases: bool,
+}
+
+impl LexSets {
+    pub fn get(lex: &Lexicons) -> std::sync::Arc<LexSets> {
+        use std::sync::{Arc, Mutex};
+        static CACHE: Mutex<Vec<Arc<LexSets>>> = Mutex::new(Vec::new());
+        let names = ["vague-sources", "anonymous-sources", "not-people"];
+        let mut key: u64 = 0xcbf2_9ce4_8422_2325;
+        for n in names {
+            for e in lex.get(n).entries() {
+                for b in e.bytes().chain(std::iter::once(0)) {
+                    key = (key ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+                }
+            }
+            key = (key ^ 0xff).wrapping_mul(0x0100_0000_01b3);
+        }
+        if let Ok(c) = CACHE.lock() {
+            if let Some(t) = c.iter().find(|t| t.key == key) {
+                return t.clone();
+            }
+        }
+        let single = |n: &str| -> std::collections::HashSet<String, FnvBuild> {
+            lex.get(n)
+                .entries()
+                .iter()
+                .filter(|e| !e.contains(' ') && !e.contains('\t'))
+                .map(|e| e.to_lowercase())
+                .collect()
+        };
+        let phrases = |n: &str| {
+            lex.get(n)
+                .entries()
+                .iter()
+                .any(|e| e.contains(' ') && !e.contains('\t'))
+        };
+        let t = Arc::new(LexSets {
+            key,
+            vague: single("vague-sources"),
+            anonymous: single("anonymous-sources"),
+            not_people: lex.get("not-people").entries().iter().cloned().collect(),
+            not_people_lower: lex
+                .get("not-people")
+                .entries()
+                .iter()
+                .map(|e| e.to_lowercase())
+                .collect(),
+            vague_phrases: phrases("vague-sources"),
+            anonymous_phrases: phrases("anonymous-sources"),
+        });
+        if let Ok(mut c) = CACHE.lock() {
+            if c.len() >= 8 {
+                c.remove(0);
+            }
+            c.push(t.clone());
+        }
+        t
+    }
+}
+
 /// Inputs shared by every classification in one document.
 pub struct Env<'a> {
     pub prose: &'a str,
     pub people: &'a [PersonMention],
     pub lex: &'a Lexicons,
+    pub sets: std::sync::Arc<LexSets>,
 }
 
 impl Env<'_> {
@@ -701,14 +799,31 @@ impl Env<'_> {
     }
 
     fn lex_has(&self, name: &str, w: &str) -> bool {
-        self.lex.get(name).contains_ignore_case(w)
+        let set = match name {
+            "vague-sources" => &self.sets.vague,
+            "anonymous-sources" => &self.sets.anonymous,
+            _ => return self.lex.get(name).contains_ignore_case(w),
+        };
+        let mut buf = [0u8; 40];
+        match super::tokens::ascii_lower(w, &mut buf) {
+            Some(l) => set.contains(l),
+            None => set.contains(&w.to_lowercase()),
+        }
     }
 
     /// Whether any multi-word entry of lexicon `name` occurs in `span`.
     fn lex_phrase(&self, name: &str, span: &Span) -> bool {
+        let has = match name {
+            "vague-sources" => self.sets.vague_phrases,
+            "anonymous-sources" => self.sets.anonymous_phrases,
+            _ => true,
+        };
         let Some(t) = self.prose.get(span.clone()) else {
             return false;
         };
+        if !has || !t.contains(' ') {
+            return false;
+        }
         let lx = self.lex.get(name);
         lx.find_words(t).iter().any(|(_, i)| {
             lx.entries()
@@ -779,7 +894,7 @@ pub fn classify(env: &Env<'_>, reg: &mut Registry, toks: &[Tok], sent_start: usi
             }
             break;
         }
-        if h > 0 && !capitalised(t) && is_any(p, t, POSTMOD) {
+        if h > 0 && !capitalised(t) && in_set(p, t, &S_POSTMOD) {
             let inner_of = is_any(p, t, &["of", "for", "de"])
                 && capitalised(&toks[h - 1])
                 && toks.get(h + 1).is_some_and(capitalised);
@@ -862,10 +977,7 @@ pub fn classify(env: &Env<'_>, reg: &mut Registry, toks: &[Tok], sent_start: usi
     if let Some(m) = env
         .people
         .iter()
-        .filter(|m| {
-            m.role == PersonRole::Subject && m.span.start >= first.s && m.span.end <= last.e
-        })
-        .next_back()
+        .rfind(|m| m.role == PersonRole::Subject && m.span.start >= first.s && m.span.end <= last.e)
     {
         let poss = p
             .get(m.span.end..)
@@ -899,7 +1011,7 @@ pub fn classify(env: &Env<'_>, reg: &mut Registry, toks: &[Tok], sent_start: usi
     // Lower-case head (or a sentence-initial common word).
     let premods: Vec<&Tok> = head_part[..head_part.len() - 1]
         .iter()
-        .filter(|t| t.word && !is_any(p, t, DETERMINERS))
+        .filter(|t| t.word && !in_set(p, t, &S_DETERMINERS))
         .collect();
     let affiliated_pre = premods.iter().any(|t| {
         let w = tt(p, t);
@@ -981,9 +1093,22 @@ pub fn classify(env: &Env<'_>, reg: &mut Registry, toks: &[Tok], sent_start: usi
             lower_head.as_str(),
             "sources" | "source" | "insiders" | "people" | "some" | "many" | "others"
         );
+        // "economists at Capital Economics", "Microsoft security researchers", "F.B.I.
+        // surveillance reports": a named organisation's people or documents.
+        let org_pre = premods.iter().any(|t| {
+            capitalised(t) && t.s != sent_start && {
+                let w = tt(p, t);
+                let nationality = ["an", "ese", "ish", "ic", "ern", "i"]
+                    .iter()
+                    .any(|suf| w.ends_with(suf))
+                    && !w.chars().all(|c| !c.is_lowercase());
+                !nationality
+            }
+        });
         let kind = if expertish
-            && post_named
-            && matches!(post_first.as_deref(), Some("at" | "from" | "with" | "of"))
+            && ((post_named
+                && matches!(post_first.as_deref(), Some("at" | "from" | "with" | "of")))
+                || org_pre)
         {
             SourceKind::Institution
         } else if affiliated_pre || post_affil {
@@ -1069,6 +1194,19 @@ fn phrase_end(p: &str, toks: &[Tok], h: usize) -> usize {
         ) {
             break;
         }
+        // "diplomats for twenty years": a time phrase is not part of the source.
+        if u.ch.is_ascii_digit()
+            || is_any(
+                p,
+                u,
+                &[
+                    "years", "year", "months", "decades", "weeks", "days", "hours", "twenty",
+                    "ten", "two", "three", "long",
+                ],
+            )
+        {
+            return head_end;
+        }
         n += 1;
         if n > 8 {
             return head_end;
@@ -1107,7 +1245,7 @@ fn classify_name(env: &Env<'_>, reg: &mut Registry, head_part: &[Tok], sent_star
     let run_span = run.first().map_or(last.s, |t| t.s)..last.e;
     let before_run = head_part[..i].iter().rev().find(|t| t.word);
     let role_before =
-        before_run.is_some_and(|t| is_any(p, t, ROLE_WORDS) || strip_possessive(tt(p, t)).1);
+        before_run.is_some_and(|t| in_set(p, t, &S_ROLE) || strip_possessive(tt(p, t)).1);
     // Titles inside the run.
     let titles = env.lex.get("titles");
     let run_text = p.get(run_span.clone()).unwrap_or("");
@@ -1120,7 +1258,7 @@ fn classify_name(env: &Env<'_>, reg: &mut Registry, head_part: &[Tok], sent_star
         .filter(|t| t.word && t.s >= title_end && !is_any(p, t, NAME_PARTICLES))
         .collect();
     let has_title = title_end > run_span.start || role_before;
-    let not_people = env.lex.get("not-people");
+    let sets = &env.sets;
     let org = run.iter().any(|t| {
         t.word && {
             let w = strip_possessive(tt(p, t)).0.to_lowercase();
@@ -1131,9 +1269,10 @@ fn classify_name(env: &Env<'_>, reg: &mut Registry, head_part: &[Tok], sent_star
         let w = tt(p, name_toks[0]);
         w.len() > 1 && w.chars().all(|c| !c.is_lowercase())
     };
+    // (A single-letter initial is part of a name even if "A" is listed as a non-name.)
     let np_hits = |t: &Tok| {
-        not_people.contains(tt(p, t))
-            || (t.s == sent_start && not_people.contains_ignore_case(tt(p, t)))
+        t.e - t.s > 1 && sets.not_people.contains(tt(p, t))
+            || (t.s == sent_start && sets.not_people_lower.contains(&tt(p, t).to_lowercase()))
     };
     let name_span = name_toks.first().map_or(run_span.clone(), |t| t.s..last.e);
     let name_text = || {
@@ -1188,6 +1327,7 @@ mod tests {
             prose: phrase,
             people: &[],
             lex: &lex,
+            sets: LexSets::get(&lex),
         };
         let mut reg = Registry::default();
         reg.persons.push((0, "Sergei Ryabkov".into()));

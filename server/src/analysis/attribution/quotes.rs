@@ -18,6 +18,8 @@ pub struct QuoteInfo {
     pub block_quote: bool,
     pub single: bool,
     pub words: usize,
+    /// Both marks present (false for a quotation that continues on the next line/paragraph).
+    pub closed: bool,
 }
 
 /// Number of words (alphanumeric runs) in `s`.
@@ -83,6 +85,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                 chain_carry = Some(this_chain);
             }
             first = false;
+            let closed = e != usize::MAX && !chained_next[k];
             let end = if e == usize::MAX {
                 // Unclosed: a quotation continuing in the next paragraph, or a stray mark.
                 let follows = doc.blocks.get(bi + 1).is_some_and(|nb| {
@@ -105,6 +108,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                 chain: this_chain,
                 block_quote: false,
                 single: false,
+                closed,
             });
         }
         continue_chain = next_continue;
@@ -125,6 +129,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                 chain,
                 block_quote: false,
                 single: true,
+                closed: true,
             });
         }
         if b.kind == BlockKind::BlockQuote && doubles.is_empty() {
@@ -140,6 +145,7 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
                     chain,
                     block_quote: true,
                     single: false,
+                    closed: true,
                 });
             }
         }
@@ -153,35 +159,53 @@ pub fn find_quotes(doc: &Document<'_>) -> Vec<QuoteInfo> {
 fn single_pairs(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut open: Option<(usize, char)> = None;
-    let mut prev: Option<char> = None;
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let next = it.peek().map(|x| x.1);
-        if matches!(c, '‘' | '\'' | '’') {
-            let left_ok = prev.is_none_or(|p| {
-                p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '"' | '“')
-            });
-            let right_word = next.is_some_and(|n| n.is_alphanumeric());
-            let right_end = next.is_none_or(|n| !n.is_alphanumeric());
-            let prev_ok = prev.is_some_and(|p| !p.is_whitespace());
-            if let Some((o, oc)) = open {
-                let matching = (oc == '‘' && c == '’') || (oc == '\'' && c == '\'');
-                if matching && right_end && prev_ok {
-                    if i - o <= 300 {
-                        out.push((o, i + c.len_utf8()));
-                    }
-                    open = None;
-                    prev = Some(c);
-                    continue;
-                }
-            }
-            if matches!(c, '‘' | '\'') && left_ok && right_word {
-                open = Some((i, c));
-            }
-        } else if c == '\n' && next == Some('\n') {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
             open = None;
+            i += 1;
+            continue;
         }
-        prev = Some(c);
+        // '\'' or U+2018/U+2019 (E2 80 98/99).
+        if b != b'\'' && b != 0xE2 {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let clen = c.len_utf8();
+        if !matches!(c, '‘' | '\'' | '’') {
+            i += clen;
+            continue;
+        }
+        let prev = text[..i].chars().next_back();
+        let next = text[i + clen..].chars().next();
+        let left_ok = prev
+            .is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '—' | '–' | '"' | '“'));
+        let right_word = next.is_some_and(|n| n.is_alphanumeric());
+        let right_end = next.is_none_or(|n| !n.is_alphanumeric());
+        let prev_ok = prev.is_some_and(|p| !p.is_whitespace());
+        if let Some((o, oc)) = open {
+            let matching = (oc == '‘' && c == '’') || (oc == '\'' && c == '\'');
+            if matching && right_end && prev_ok {
+                let max = if oc == '\'' { 150 } else { 300 };
+                if i - o <= max {
+                    out.push((o, i + clen));
+                }
+                open = None;
+                i += clen;
+                continue;
+            }
+        }
+        // A straight opener must start a word with a letter ("'37-game" is an apostrophe).
+        let letter_next = next.is_some_and(char::is_alphabetic);
+        if (c == '‘' && left_ok && right_word) || (c == '\'' && left_ok && letter_next) {
+            open = Some((i, c));
+        }
+        i += clen;
     }
     out
 }

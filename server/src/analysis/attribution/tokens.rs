@@ -10,6 +10,71 @@ pub struct Tok {
     pub ch: char,
 }
 
+/// FNV-1a: a fast hasher for short words (no HashDoS concern for lexicon lookups).
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
+/// Lower-case an ASCII word into `buf` (None when too long or not ASCII).
+pub fn ascii_lower<'b>(w: &str, buf: &'b mut [u8; 40]) -> Option<&'b str> {
+    let b = w.as_bytes();
+    if b.len() > 40 || !b.is_ascii() {
+        return None;
+    }
+    for (i, c) in b.iter().enumerate() {
+        buf[i] = c.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..b.len()]).ok()
+}
+
+/// A set of lower-case words with allocation-free, case-insensitive lookup.
+pub struct WordSet(std::collections::HashSet<&'static str, FnvBuild>);
+
+impl WordSet {
+    pub fn new(lists: &[&[&'static str]]) -> Self {
+        WordSet(lists.iter().flat_map(|l| l.iter().copied()).collect())
+    }
+
+    pub fn has(&self, w: &str) -> bool {
+        let mut buf = [0u8; 40];
+        match ascii_lower(w, &mut buf) {
+            Some(l) => self.0.contains(l),
+            None => w.len() <= 40 && self.0.contains(w.to_lowercase().as_str()),
+        }
+    }
+}
+
+/// Whether a word token is in `set`.
+pub fn in_set(text: &str, t: &Tok, set: &WordSet) -> bool {
+    t.word && set.has(tt(text, t))
+}
+
+fn alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 fn joiner(c: char) -> bool {
     matches!(c, '.' | '\'' | '’' | '-' | '&' | '‐' | '‑')
 }
@@ -20,19 +85,33 @@ pub fn tokenize(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Tok>) {
         return;
     };
     let base = range.start;
-    let mut it = slice.char_indices().peekable();
-    let mut cur: Option<(usize, char)> = None; // start, first char of an open word
-    let mut prev_alnum = false;
-    while let Some((i, c)) = it.next() {
-        if c.is_alphanumeric() {
+    let bytes = slice.as_bytes();
+    let n = bytes.len();
+    // Decode the char at `i` (ASCII fast path).
+    let at = |i: usize| -> (char, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (b as char, 1)
+        } else {
+            slice[i..]
+                .chars()
+                .next()
+                .map_or((' ', 1), |c| (c, c.len_utf8()))
+        }
+    };
+    let mut i = 0;
+    let mut cur: Option<(usize, char)> = None;
+    while i < n {
+        let (c, len) = at(i);
+        if alnum(c) {
             if cur.is_none() {
                 cur = Some((i, c));
             }
-            prev_alnum = true;
+            i += len;
             continue;
         }
-        let next_alnum = it.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
-        if joiner(c) && prev_alnum && next_alnum && cur.is_some() {
+        if joiner(c) && cur.is_some() && i + len < n && alnum(at(i + len).0) {
+            i += len;
             continue;
         }
         if let Some((s, f)) = cur.take() {
@@ -43,20 +122,20 @@ pub fn tokenize(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Tok>) {
                 ch: f,
             });
         }
-        prev_alnum = false;
         if !c.is_whitespace() {
             out.push(Tok {
                 s: base + i,
-                e: base + i + c.len_utf8(),
+                e: base + i + len,
                 word: false,
                 ch: c,
             });
         }
+        i += len;
     }
     if let Some((s, f)) = cur {
         out.push(Tok {
             s: base + s,
-            e: base + slice.len(),
+            e: base + n,
             word: true,
             ch: f,
         });

@@ -405,9 +405,40 @@ pub const ORG_FOLLOWERS: &[&str] = &[
 
 /// Words that start place names ("Mount Cook", "San Diego", "Fort Worth").
 pub const PLACE_PREFIXES: &[&str] = &[
-    "Mount", "Mt", "Lake", "Cape", "Fort", "Port", "San", "Santa", "Los", "Las", "Saint", "St",
-    "New", "North", "South", "East", "West", "Upper", "Lower", "Greater", "Central", "Rue",
-    "Place", "Via", "Bay", "Gulf",
+    "Mount",
+    "Mt",
+    "Lake",
+    "Cape",
+    "Fort",
+    "Port",
+    "San",
+    "Santa",
+    "Los",
+    "Las",
+    "Saint",
+    "St",
+    "New",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Upper",
+    "Lower",
+    "Greater",
+    "Central",
+    "Rue",
+    "Place",
+    "Via",
+    "Bay",
+    "Gulf",
+    "Avenue",
+    "Boulevard",
+    "Piazza",
+    "Plaza",
+    "Calle",
+    "Lago",
+    "Monte",
+    "Rio",
 ];
 
 /// Capitalised function words that may be stripped from the front of a run ("The", "In").
@@ -528,3 +559,75 @@ pub const FUNCTION_WORDS: &[&str] = &[
     "to",
     "of",
 ];
+
+/// Nouns after a possessive that only people have ("Whitfield's lawyer", "Holm's deputy").
+pub const POSS_PERSON: &[&str] = &[
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "family",
+    "lawyer",
+    "lawyers",
+    "attorney",
+    "attorneys",
+    "widow",
+    "girlfriend",
+    "boyfriend",
+    "deputy",
+    "aide",
+    "aides",
+    "death",
+    "funeral",
+    "arrest",
+    "trial",
+    "parents",
+    "children",
+    "mom",
+    "dad",
+    "grandson",
+    "granddaughter",
+    "fiancee",
+    "fiance",
+    "publicist",
+    "rep",
+    "bodyguard",
+    "predecessor",
+    "successor",
+    "resignation",
+    "career",
+    "biography",
+    "memoir",
+];
+
+/// A small, fast, non-cryptographic hasher for the detector's per-article maps (keys are short
+/// strings from one article; no untrusted-key flooding concern at this size).
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for chunk in bytes.chunks(8) {
+            let mut v = [0u8; 8];
+            v[..chunk.len()].copy_from_slice(chunk);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(v)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        self.0 = h;
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;

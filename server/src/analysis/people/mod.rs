@@ -14,11 +14,10 @@
 //! 6. Bylines and credits become `Author`/`Credit` mentions; role-only phrases resolve through
 //!    the knowledge base's dated roles.
 
+mod automata;
 mod lists;
 mod roles;
 mod tokens;
-
-use std::collections::HashMap;
 
 use super::document::{BlockKind, Document};
 use super::kb::{name_key, KbTarget};
@@ -155,57 +154,43 @@ impl<'d, 'a> Detector<'d, 'a> {
         (i < self.toks.len() && self.toks[i].s as usize == off).then_some(i)
     }
 
-    /// Token index of the last token starting before `end` whose end is at `end` or `end+1`
-    /// (a full stop attached to the token).
-    fn tok_ending(&self, end: usize) -> Option<usize> {
-        let i = self.toks.partition_point(|t| (t.s as usize) < end);
-        let i = i.checked_sub(1)?;
-        let e = self.toks[i].e as usize;
-        (e == end || (e == end + 1 && self.toks[i].has(DOT))).then_some(i)
-    }
-
     fn mark_lexicons(&mut self) {
         let p = self.p;
-        let titles = self.ctx.lexicons.get("titles");
-        for (r, ei) in titles.find_words(p) {
-            let entry = titles.entries()[ei].as_str();
-            let surface = &p[r.clone()];
+        let tables = automata::tables(self.ctx.lexicons);
+        for (a, b, ei) in tables.find(p, &self.toks) {
+            let e = &tables.entries[ei];
+            let (src, entry) = (&e.source, &e.text);
+            let surface = &p[self.toks[a].s as usize..self.toks[b].e as usize];
             let first_upper = surface.chars().next().is_some_and(char::is_uppercase);
-            // Abbreviations and short capitalised titles must match their case ("Rep." but not
-            // "her rep"; "Gen" but not "gen").
-            let short = entry.ends_with('.') || entry.chars().count() <= 4;
-            if short && entry.chars().next().is_some_and(char::is_uppercase) && surface != entry {
-                continue;
-            }
-            let (Some(a), Some(b)) = (self.tok_at(r.start), self.tok_ending(r.end)) else {
-                continue;
-            };
-            if b < a || self.toks[a].sent != self.toks[b].sent {
-                continue;
-            }
-            self.aux[a].title_start = true;
-            let x = &mut self.aux[b];
-            if x.title_from == NONE || (a as u32) < x.title_from {
-                x.title_from = a as u32;
-                x.title_cap = first_upper;
-            }
-        }
-        let cues = self.ctx.lexicons.get("cue-verbs");
-        for (r, _) in cues.find_words(p) {
-            if let (Some(a), Some(b)) = (self.tok_at(r.start), self.tok_ending(r.end)) {
-                if a == b {
-                    self.aux[a].cue = true;
+            match src {
+                automata::Source::Title => {
+                    // Abbreviations and short capitalised titles must match their case ("Rep."
+                    // but not "her rep"; "Gen" but not "gen").
+                    let short = entry.ends_with('.') || entry.chars().count() <= 4;
+                    if short
+                        && entry.chars().next().is_some_and(char::is_uppercase)
+                        && surface.trim_end_matches('.') != entry.trim_end_matches('.')
+                    {
+                        continue;
+                    }
+                    self.aux[a].title_start = true;
+                    let x = &mut self.aux[b];
+                    if x.title_from == NONE || (a as u32) < x.title_from {
+                        x.title_from = a as u32;
+                        x.title_cap = first_upper;
+                    }
                 }
-            }
-        }
-        let np = self.ctx.lexicons.get("not-people");
-        for (r, _) in np.find_words(p) {
-            if !p[r.clone()].chars().next().is_some_and(char::is_uppercase) {
-                continue;
-            }
-            if let (Some(a), Some(b)) = (self.tok_at(r.start), self.tok_ending(r.end)) {
-                if b >= a && (self.aux[a].np_to == NONE || self.aux[a].np_to < (b + 1) as u32) {
-                    self.aux[a].np_to = (b + 1) as u32;
+                automata::Source::Cue => {
+                    if a == b {
+                        self.aux[a].cue = true;
+                    }
+                }
+                automata::Source::NotPeople => {
+                    if first_upper
+                        && (self.aux[a].np_to == NONE || self.aux[a].np_to < (b + 1) as u32)
+                    {
+                        self.aux[a].np_to = (b + 1) as u32;
+                    }
                 }
             }
         }
@@ -293,8 +278,15 @@ impl<'d, 'a> Detector<'d, 'a> {
 
     fn is_given(&self, i: usize) -> bool {
         let w = self.t(i);
-        if w.len() > 20 {
+        if w.len() > 20 || !self.toks[i].has(CAP) {
             return false;
+        }
+        if w.is_ascii() {
+            let mut buf = [0u8; 20];
+            for (d, s) in buf.iter_mut().zip(w.bytes()) {
+                *d = s.to_ascii_lowercase();
+            }
+            return std::str::from_utf8(&buf[..w.len()]).is_ok_and(|k| GIVEN.contains(k));
         }
         let k = name_key(w);
         GIVEN.contains(k.as_str())
@@ -383,17 +375,34 @@ impl<'d, 'a> Detector<'d, 'a> {
                     }
                     break;
                 }
-                if let Some(c) = self.make_cand(ss, start, j, poss, &mut org_prefixes) {
-                    if t.has(HEAD) {
-                        head.push(c)
-                    } else {
-                        body.push(c)
-                    }
+                if t.has(HEAD) {
+                    // Headline runs are searched for known names later, whatever their length.
+                    head.push(self.raw_cand(start, j));
+                } else if let Some(c) = self.make_cand(ss, start, j, poss, &mut org_prefixes) {
+                    body.push(c);
                 }
                 i = j.max(i + 1);
             }
         }
         (body, head, org_prefixes)
+    }
+
+    fn raw_cand(&self, a: usize, b: usize) -> Cand {
+        Cand {
+            a,
+            b,
+            title: None,
+            title_adjacent_cap: false,
+            honorific: false,
+            cued: false,
+            appos: None,
+            poss: false,
+            np: false,
+            key: self.key_of(a, b),
+            score: 0,
+            neg: false,
+            strong: 0,
+        }
     }
 
     fn key_of(&self, a: usize, b: usize) -> String {
@@ -458,7 +467,9 @@ impl<'d, 'a> Detector<'d, 'a> {
             b -= 1;
         }
         // Leading common nouns glued to a name ("... for Acquisition Darleen Druyun").
-        while b - a > 2 && self.common_noun_shape(a) {
+        while b - a > 2
+            && (self.common_noun_shape(a) || (self.t(a).ends_with("ing") && !self.is_given(a)))
+        {
             a += 1;
         }
         if b - a == 1 && self.common_noun_shape(a) {
@@ -675,7 +686,20 @@ impl<'d, 'a> Detector<'d, 'a> {
             nx += 1;
         }
         let sent = self.toks[c.a].sent;
-        let nxo = self.at(nx, sent);
+        let mut nxo = self.at(nx, sent);
+        // A short parenthesis after the name: "Zhou Minghua (周明华), a researcher"; the name in
+        // another script is itself evidence.
+        if self.punct_is(nxo, '(') {
+            let close =
+                (nx + 1..(nx + 6).min(self.toks.len())).find(|&k| self.punct_is(Some(k), ')'));
+            if let Some(cl) = close {
+                if cl == nx + 2 && self.toks[nx + 1].has(CJK) {
+                    s += 3;
+                    strong += 1;
+                }
+                nxo = self.at(cl + 1, sent);
+            }
+        }
         let before = c.title.map_or(c.a, |t| t.0).min(c.a);
         let pv = if c.cued && c.title.is_none() {
             self.prev(c.a).and_then(|i| self.prev(i))
@@ -707,7 +731,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                 s += 3; // age
                 strong += 1;
             } else if self.word_is(c1, &["who", "whose", "whom"]) {
-                s += 2;
+                s += 3;
                 strong += 1;
             } else if self.word_is(c1, &["which"]) {
                 s -= 2;
@@ -762,6 +786,11 @@ impl<'d, 'a> Detector<'d, 'a> {
                 s -= 3;
                 c.neg = true;
             }
+        }
+        // "Whitfield's lawyer", "Holm's deputy": possessed kin, lawyers and aides belong to people.
+        if c.poss && self.word_is(self.at(nx, sent), POSS_PERSON) {
+            s += 2;
+            strong += 1;
         }
         // Products and organisations: "Boeing 717", "Atlas V", "Kennedy airport".
         if !c.poss {
@@ -830,30 +859,31 @@ impl<'d, 'a> Detector<'d, 'a> {
         }
 
         // Per distinct multi-word name: summed evidence.
-        let mut singles_seen: HashMap<&str, usize> = HashMap::new();
+        let mut singles_seen: FastMap<&str, usize> = FastMap::default();
         for c in &body {
             if c.b - c.a == 1 {
                 *singles_seen.entry(self.t(c.a)).or_default() += 1;
             }
         }
-        let mut group: HashMap<&str, i32> = HashMap::new();
-        for c in &body {
+        // (summed score, first occurrence, any non-initial, any not-people, any title cue)
+        let mut group: FastMap<&str, (i32, usize, bool, bool, bool)> = FastMap::default();
+        for (ci, c) in body.iter().enumerate() {
             if c.b - c.a >= 2 || self.toks[c.a].has(CJK) {
-                let e = group.entry(c.key.as_str()).or_insert(0);
-                *e += c.score;
+                let e = group
+                    .entry(c.key.as_str())
+                    .or_insert((0, ci, false, false, false));
+                e.0 += c.score;
+                e.2 |= !self.toks[c.a].has(SSTART);
+                e.3 |= c.np;
+                e.4 |= c.cued;
             }
         }
-        let mut accepted: HashMap<&str, bool> = HashMap::new();
-        for (k, sc) in &group {
-            let mut total = *sc;
-            let first_occ = body.iter().find(|c| c.key == *k);
-            let Some(fo) = first_occ else { continue };
+        let mut accepted: FastMap<&str, bool> = FastMap::default();
+        for (k, &(sc, first, non_initial, np, cued)) in &group {
+            let mut total = sc;
+            let fo = &body[first];
             let is_cjk = self.toks[fo.a].has(CJK);
-            let all_initial = body
-                .iter()
-                .filter(|c| c.key == *k)
-                .all(|c| self.toks[c.a].has(SSTART));
-            if !all_initial && !is_cjk {
+            if non_initial && !is_cjk {
                 total += 1;
             }
             if !is_cjk && singles_seen.contains_key(self.t(fo.b - 1)) {
@@ -868,13 +898,8 @@ impl<'d, 'a> Detector<'d, 'a> {
             if org_prefixes.iter().any(|p| p == k) {
                 total -= 3;
             }
-            let np = body.iter().any(|c| c.key == *k && c.np);
             // "Air France", "Garuda Indonesia": a place or nationality as surname needs a cue.
-            if !is_cjk
-                && self.is_single_np(fo.b - 1)
-                && !body.iter().any(|c| c.key == *k && c.cued)
-                && !self.is_given(fo.a)
-            {
+            if !is_cjk && self.is_single_np(fo.b - 1) && !cued && !self.is_given(fo.a) {
                 total -= 3;
             }
             let ok = if is_cjk { total >= 2 } else { total >= 1 } && !np;
@@ -883,12 +908,16 @@ impl<'d, 'a> Detector<'d, 'a> {
 
         // Known full names: accepted multi-word names and KB names found in the text.
         let mut fulls: Vec<(String, Vec<String>, Option<String>)> = Vec::new(); // (name, words, kb id)
-        let mut seen_full: HashMap<String, usize> = HashMap::new();
+        let mut seen_full: FastMap<String, usize> = FastMap::default();
         for c in &body {
             if accepted.get(c.key.as_str()) == Some(&true) && !seen_full.contains_key(&c.key) {
                 seen_full.insert(c.key.clone(), fulls.len());
-                let words = (c.a..c.b).map(|i| self.t(i).to_string()).collect();
-                fulls.push((c.key.clone(), words, None));
+                let words: Vec<String> = (c.a..c.b).map(|i| self.t(i).to_string()).collect();
+                // A spelling close to a KB person's ("Sergey Ryabkov" for "Sergei Ryabkov").
+                let near = self.kb_near(&words);
+                let name = near.map_or(c.key.clone(), |pi| self.ctx.kb.people[pi].name.clone());
+                let id = near.map(|pi| self.ctx.kb.people[pi].id.clone());
+                fulls.push((name, words, id));
             }
         }
         for (span, pi, _) in &self.kb_hits {
@@ -901,14 +930,18 @@ impl<'d, 'a> Detector<'d, 'a> {
             let _ = span;
         }
         // Suffix (surname) and first-name maps.
-        let mut suffix: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut firsts: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut suffix: FastMap<String, Vec<usize>> = FastMap::default();
+        let mut firsts: FastMap<String, Vec<usize>> = FastMap::default();
         for (fi, (_, words, _)) in fulls.iter().enumerate() {
             if words.len() < 2 {
                 continue;
             }
             for k in 1..words.len() {
-                if PARTICLES.contains(&words[k].as_str()) {
+                // "von der Leyen" is a surname; "der Leyen" is not.
+                if k > 1
+                    && PARTICLES.contains(&words[k].as_str())
+                    && PARTICLES.contains(&words[k - 1].as_str())
+                {
                     continue;
                 }
                 let suf = words[k..].join(" ");
@@ -925,8 +958,8 @@ impl<'d, 'a> Detector<'d, 'a> {
         firsts.retain(|k, v| v.len() == 1 && !suffix.contains_key(k));
 
         // Single-word groups that do not resolve: summed evidence.
-        let mut single_group: HashMap<&str, (i32, bool)> = HashMap::new();
-        let mut single_strong: HashMap<&str, i32> = HashMap::new();
+        let mut single_group: FastMap<&str, (i32, bool)> = FastMap::default();
+        let mut single_strong: FastMap<&str, i32> = FastMap::default();
         for c in &body {
             if c.b - c.a == 1 && !self.toks[c.a].has(CJK) {
                 *single_strong.entry(c.key.as_str()).or_default() += c.strong;
@@ -944,23 +977,30 @@ impl<'d, 'a> Detector<'d, 'a> {
             }
         }
 
-        let mut out = Vec::new();
+        let mut out: Vec<PersonMention> = Vec::new();
         let mut accepted_singles: Vec<String> = Vec::new();
-        let mut last_full_pos: HashMap<usize, usize> = HashMap::new();
+        let mut last_full_pos: FastMap<usize, usize> = FastMap::default();
         let all: Vec<&Cand> = body.iter().collect();
         for c in all {
             let n = c.b - c.a;
             let start = self.toks[c.a].s as usize;
             let resolved_full = if n >= 2 || self.toks[c.a].has(CJK) {
-                if accepted.get(c.key.as_str()) == Some(&true) {
+                // A strict suffix of a longer known name is a second reference ("Lo Presti",
+                // "Von der Leyen" at a sentence start).
+                let lowered = lower_first(&c.key);
+                let as_suffix = suffix
+                    .get(&c.key)
+                    .or_else(|| suffix.get(&lowered))
+                    .and_then(|v| pick(v, &last_full_pos, start))
+                    .map(|fi| (fi, MentionForm::Surname));
+                if as_suffix.is_some() {
+                    as_suffix
+                } else if accepted.get(c.key.as_str()) == Some(&true) {
                     let fi = seen_full[&c.key];
                     last_full_pos.entry(fi).or_insert(start);
                     Some((fi, MentionForm::FullName))
                 } else {
-                    suffix
-                        .get(&c.key)
-                        .and_then(|v| pick(v, &last_full_pos, start))
-                        .map(|fi| (fi, MentionForm::Surname))
+                    None
                 }
             } else if c.np && !c.cued {
                 None
@@ -997,8 +1037,11 @@ impl<'d, 'a> Detector<'d, 'a> {
                         continue;
                     }
                     // A single word on its own: a title/honorific, or enough evidence.
-                    let titled =
-                        c.cued && (c.title_adjacent_cap || c.honorific || c.title.is_some());
+                    // A surname the knowledge base knows counts like a title.
+                    let titled = c.cued
+                        && (c.title_adjacent_cap || c.honorific || c.title.is_some())
+                        || (!self.ctx.kb.people.is_empty()
+                            && !self.ctx.kb.people_with_surname(&c.key).is_empty());
                     let (score, non_initial) = single_group
                         .get(c.key.as_str())
                         .copied()
@@ -1022,6 +1065,27 @@ impl<'d, 'a> Detector<'d, 'a> {
                     self.mention(c, form, c.key.clone(), &c.key, false, None)
                 }
             };
+            let mut m = m;
+            if let Some(role) = self.credit_role(c.a) {
+                m.role = role;
+                m.title = None;
+            }
+            // "Keiko Tanabe (田辺恵子)": the name in its own script, same person.
+            if m.resolved && n >= 2 {
+                let k = c.b + usize::from(c.poss);
+                if self.punct_is(Some(k).filter(|&k| k < self.toks.len()), '(')
+                    && self.toks.get(k + 1).is_some_and(|t| t.has(CJK))
+                    && self.punct_is(Some(k + 2).filter(|&k| k < self.toks.len()), ')')
+                {
+                    let t = self.toks[k + 1];
+                    let mut alias = m.clone();
+                    alias.span = t.range();
+                    alias.text = self.doc.text.get(t.range()).unwrap_or("").to_string();
+                    alias.form = MentionForm::Alias;
+                    alias.title = None;
+                    out.push(alias);
+                }
+            }
             out.push(m);
         }
 
@@ -1070,6 +1134,59 @@ impl<'d, 'a> Detector<'d, 'a> {
         out
     }
 
+    /// The KB person whose name is a near spelling of `words`: same surname (diacritics
+    /// folded), first name within two edits, same first letter.
+    fn kb_near(&self, words: &[String]) -> Option<usize> {
+        if self.ctx.kb.people.is_empty() || words.len() < 2 {
+            return None;
+        }
+        let first = name_key(&words[0]);
+        let cands = self.ctx.kb.people_with_surname(words.last()?);
+        let mut found = None;
+        for &pi in cands {
+            let kb_name = &self.ctx.kb.people[pi].name;
+            let kb_first = name_key(kb_name.split_whitespace().next().unwrap_or(""));
+            let d = super::kb::edit_distance(&first, &kb_first);
+            if d <= 2
+                && first.chars().count() >= 4
+                && first.chars().next() == kb_first.chars().next()
+            {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(pi);
+            }
+        }
+        found
+    }
+
+    /// "(Reporting by Anna Keller in Geneva and Pavel Sorokin in Moscow; Editing by Tom Hadley)":
+    /// names after a credit cue in the same sentence are authors or credits.
+    fn credit_role(&self, a: usize) -> Option<PersonRole> {
+        let (ss, _) = self.sent_range(self.toks[a].sent);
+        let mut k = a;
+        while k > ss + 1 {
+            k -= 1;
+            if self.toks[k].is_word() && self.t(k).eq_ignore_ascii_case("by") {
+                let w = self.t(k - 1).to_ascii_lowercase();
+                return match w.as_str() {
+                    "reporting" | "reported" | "written" | "writing" | "compiled"
+                    | "additional" | "story" | "text" => Some(PersonRole::Author),
+                    "editing" | "edited" | "photos" | "photo" | "photographs" | "photography"
+                    | "illustration" | "graphics" | "video" | "produced" => {
+                        Some(PersonRole::Credit)
+                    }
+                    _ => None,
+                };
+            }
+            if self.toks[k].kind == Kind::Punct && matches!(self.toks[k].ch, '.' | '"' | '“' | '”')
+            {
+                return None;
+            }
+        }
+        None
+    }
+
     /// Whether `w` appears as a capitalised word in a body sentence.
     fn in_body(&self, w: &str) -> bool {
         self.toks
@@ -1084,25 +1201,11 @@ impl<'d, 'a> Detector<'d, 'a> {
         &self,
         c: &Cand,
         fulls: &[(String, Vec<String>, Option<String>)],
-        suffix: &HashMap<String, Vec<usize>>,
+        suffix: &FastMap<String, Vec<usize>>,
         singles: &[String],
         out: &mut Vec<PersonMention>,
     ) {
-        let sub = |a: usize, b: usize| Cand {
-            a,
-            b,
-            title: None,
-            title_adjacent_cap: false,
-            honorific: false,
-            cued: false,
-            appos: None,
-            poss: false,
-            np: false,
-            key: String::new(),
-            score: 0,
-            neg: false,
-            strong: 0,
-        };
+        let sub = |a: usize, b: usize| self.raw_cand(a, b);
         let title_case = self.toks[c.a].has(HEAD);
         let mut i = c.a;
         while i < c.b {
@@ -1203,9 +1306,12 @@ impl<'d, 'a> Detector<'d, 'a> {
         let mut s = self.toks[c.a].s as usize;
         let e = self.toks[c.b - 1].e as usize;
         if form == MentionForm::TitledSurname && c.a > 0 {
-            s = self.toks[c.a - 1].s as usize;
+            // The whole title match ("Under Secretary Ellison"), or the honorific.
+            let te = c.a - 1;
+            let tf = self.aux[te].title_from;
+            s = self.toks[if tf == NONE { te } else { tf as usize }].s as usize;
         }
-        let title = c.appos.or(c.title).map(|r| self.role_text(r));
+        let title = c.title.or(c.appos).map(|r| self.role_text(r));
         PersonMention {
             span: s..e,
             text: self.doc.text.get(s..e).unwrap_or("").to_string(),
@@ -1380,9 +1486,15 @@ impl<'d, 'a> Detector<'d, 'a> {
     }
 }
 
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
+}
+
 /// Among full names `v` sharing a surname, the one introduced most recently before `pos`
 /// (else the only one, else none).
-fn pick(v: &[usize], last: &HashMap<usize, usize>, pos: usize) -> Option<usize> {
+fn pick(v: &[usize], last: &FastMap<usize, usize>, pos: usize) -> Option<usize> {
     if v.len() == 1 {
         return Some(v[0]);
     }

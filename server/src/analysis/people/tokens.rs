@@ -67,10 +67,6 @@ pub fn is_cjk(c: char) -> bool {
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
 }
 
-fn is_apos(c: char) -> bool {
-    c == '\'' || c == '’'
-}
-
 /// Tokenize every sentence of the document.
 pub fn tokenize(doc: &Document<'_>) -> Vec<Tok> {
     let prose = doc.prose.as_str();
@@ -104,19 +100,45 @@ pub fn tokenize(doc: &Document<'_>) -> Vec<Tok> {
 /// Tokenize `text` (which starts at byte `base` of the document) into `out`.
 pub fn tokenize_str(text: &str, base: usize, sent: u32, out: &mut Vec<Tok>) {
     let b = text.as_bytes();
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let n = b.len();
+    // The char at byte `i` (i < n, on a boundary) and its length.
+    let ch = |i: usize| -> (char, usize) {
+        let c = b[i];
+        if c < 0x80 {
+            (c as char, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c, c.len_utf8())
+        }
+    };
+    // Whether a word character (alphanumeric, not CJK) starts at byte `i`.
+    let wordy = |i: usize| -> bool {
+        if i >= n {
+            return false;
+        }
+        let c = b[i];
+        if c < 0x80 {
+            c.is_ascii_alphanumeric()
+        } else {
+            let (c, _) = ch(i);
+            c.is_alphanumeric() && !is_cjk(c)
+        }
+    };
+    let mut i = 0;
+    while i < n {
+        let (c, len) = ch(i);
         if c.is_whitespace() {
+            i += len;
             continue;
         }
-        if is_cjk(c) {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = it.peek() {
+        if len > 1 && is_cjk(c) {
+            let mut end = i + len;
+            while end < n {
+                let (d, dl) = ch(end);
                 if !is_cjk(d) {
                     break;
                 }
-                end = j + d.len_utf8();
-                it.next();
+                end += dl;
             }
             out.push(Tok {
                 s: (base + i) as u32,
@@ -126,95 +148,110 @@ pub fn tokenize_str(text: &str, base: usize, sent: u32, out: &mut Vec<Tok>) {
                 f: CJK,
                 ch: '\0',
             });
+            i = end;
             continue;
         }
-        if c.is_alphanumeric() {
-            let mut end = i + c.len_utf8();
-            // Word: alphanumerics, with - ' ’ . inside when followed by an alphanumeric.
-            loop {
-                let Some(&(j, d)) = it.peek() else { break };
-                if d.is_alphanumeric() && !is_cjk(d) {
-                    end = j + d.len_utf8();
-                    it.next();
+        if !(c.is_alphanumeric()) {
+            out.push(Tok {
+                s: (base + i) as u32,
+                e: (base + i + len) as u32,
+                sent,
+                kind: Kind::Punct,
+                f: 0,
+                ch: c,
+            });
+            i += len;
+            continue;
+        }
+        // Word: alphanumerics, with - ' ’ . ‐ inside when followed by a word character.
+        let mut end = i + len;
+        while end < n {
+            let x = b[end];
+            if x < 0x80 {
+                if x.is_ascii_alphanumeric() {
+                    end += 1;
                     continue;
                 }
-                if matches!(d, '-' | '\'' | '’' | '.' | '‐') {
-                    let nj = j + d.len_utf8();
-                    let next = text[nj..].chars().next();
-                    if next.is_some_and(|n| n.is_alphanumeric() && !is_cjk(n)) {
-                        end = nj;
-                        it.next();
-                        continue;
-                    }
+                if matches!(x, b'-' | b'\'' | b'.') && wordy(end + 1) {
+                    end += 1;
+                    continue;
                 }
                 break;
             }
-            let mut word_end = end;
-            // Possessive: split a final 's / ’s.
-            let w = &text[i..word_end];
-            let mut poss: Option<(usize, usize)> = None;
-            if w.len() > 2 && (w.ends_with("'s") || w.ends_with("’s") || w.ends_with("'S")) {
-                let ap = w.char_indices().rev().nth(1).map_or(0, |(k, _)| k);
-                poss = Some((i + ap, word_end));
-                word_end = i + ap;
-            } else if let Some(&(j, d)) = it.peek() {
-                // "Jones' car": a bare apostrophe after a word ending in s, then not a letter.
-                if is_apos(d) && (w.ends_with('s') || w.ends_with('S')) {
-                    let nj = j + d.len_utf8();
-                    let next = text[nj..].chars().next();
-                    if next.is_none_or(|n| !n.is_alphanumeric())
-                        && w.chars().next().is_some_and(char::is_uppercase)
-                    {
-                        poss = Some((j, nj));
-                        it.next();
-                    }
-                }
+            let (d, dl) = ch(end);
+            if d.is_alphanumeric() && !is_cjk(d) {
+                end += dl;
+                continue;
             }
-            let w = &text[i..word_end];
-            let mut f = shape(w);
-            // A full stop that belongs to the word.
-            if poss.is_none() && b.get(end) == Some(&b'.') {
-                let lower = w.to_ascii_lowercase();
-                let single_cap = f & INITIAL != 0;
-                if single_cap || w.contains('.') || DOT_WORDS.contains(&lower.as_str()) {
-                    word_end = end + 1;
-                    f |= DOT;
-                    it.next();
-                }
+            if matches!(d, '’' | '‐') && wordy(end + dl) {
+                end += dl;
+                continue;
             }
-            out.push(Tok {
-                s: (base + i) as u32,
-                e: (base + word_end) as u32,
-                sent,
-                kind: Kind::Word,
-                f,
-                ch: '\0',
-            });
-            if let Some((ps, pe)) = poss {
-                out.push(Tok {
-                    s: (base + ps) as u32,
-                    e: (base + pe) as u32,
-                    sent,
-                    kind: Kind::Poss,
-                    f: 0,
-                    ch: '\'',
-                });
+            break;
+        }
+        let mut word_end = end;
+        let w = &text[i..word_end];
+        let mut poss: Option<(usize, usize)> = None;
+        if w.len() > 2 && (w.ends_with("'s") || w.ends_with("’s") || w.ends_with("'S")) {
+            let ap = if w.ends_with("’s") {
+                w.len() - 4
+            } else {
+                w.len() - 2
+            };
+            poss = Some((i + ap, word_end));
+            word_end = i + ap;
+        } else if end < n
+            && (w.ends_with('s') || w.ends_with('S'))
+            && b[0..].get(i).is_some_and(u8::is_ascii_uppercase)
+        {
+            // "Jones' car": a bare apostrophe after a capitalised word ending in s.
+            let (d, dl) = ch(end);
+            if (d == '\'' || d == '’') && !wordy(end + dl) {
+                poss = Some((end, end + dl));
+                end += dl;
             }
-            continue;
+        }
+        let w = &text[i..word_end];
+        let mut f = shape(w);
+        // A full stop that belongs to the word.
+        if poss.is_none() && b.get(end) == Some(&b'.') {
+            let single_cap = f & INITIAL != 0;
+            if single_cap
+                || w.contains('.')
+                || (w.len() <= 6 && DOT_WORDS.iter().any(|d| d.eq_ignore_ascii_case(w)))
+            {
+                word_end = end + 1;
+                end += 1;
+                f |= DOT;
+            }
         }
         out.push(Tok {
             s: (base + i) as u32,
-            e: (base + i + c.len_utf8()) as u32,
+            e: (base + word_end) as u32,
             sent,
-            kind: Kind::Punct,
-            f: 0,
-            ch: c,
+            kind: Kind::Word,
+            f,
+            ch: '\0',
         });
+        if let Some((ps, pe)) = poss {
+            out.push(Tok {
+                s: (base + ps) as u32,
+                e: (base + pe) as u32,
+                sent,
+                kind: Kind::Poss,
+                f: 0,
+                ch: '\'',
+            });
+        }
+        i = end;
     }
 }
 
 /// Shape flags of one word.
 pub fn shape(w: &str) -> u16 {
+    if w.is_ascii() {
+        return shape_ascii(w.as_bytes());
+    }
     let mut f = 0;
     let first = w.chars().next().unwrap_or(' ');
     let letters = w.chars().filter(|c| c.is_alphabetic()).count();
@@ -237,6 +274,63 @@ pub fn shape(w: &str) -> u16 {
         f |= INITIAL;
     }
     if is_namey(w) {
+        f |= NAMEY;
+    }
+    f
+}
+
+fn shape_ascii(w: &[u8]) -> u16 {
+    let Some(&first) = w.first() else { return 0 };
+    let mut f = 0;
+    let (mut letters, mut upper, mut digit) = (0usize, 0usize, false);
+    // Name shape: every hyphen segment capitalised, except a first-segment particle.
+    let mut namey = true;
+    let mut seg_start = 0usize;
+    let mut seg_index = 0usize;
+    for (k, &c) in w.iter().enumerate() {
+        if c.is_ascii_alphabetic() {
+            letters += 1;
+            if c.is_ascii_uppercase() {
+                upper += 1;
+            }
+        } else if c.is_ascii_digit() {
+            digit = true;
+        }
+        let seg_end = c == b'-' || k + 1 == w.len();
+        if seg_end {
+            let e = if c == b'-' { k } else { k + 1 };
+            let seg = &w[seg_start..e];
+            let cap = seg.first().is_some_and(u8::is_ascii_uppercase);
+            if !cap && namey {
+                let last = c != b'-';
+                let particle =
+                    seg_index == 0 && !last && ARABIC_PARTICLES.iter().any(|p| p.as_bytes() == seg);
+                if !particle {
+                    namey = false;
+                }
+            }
+            seg_start = k + 1;
+            seg_index += 1;
+        }
+    }
+    if first.is_ascii_digit() {
+        f |= NUM;
+    }
+    if first.is_ascii_uppercase() {
+        f |= CAP;
+    } else if first.is_ascii_lowercase() {
+        f |= LOWER;
+    }
+    if letters >= 2 && upper == letters {
+        f |= ALLCAPS;
+    }
+    if letters == 1
+        && first.is_ascii_uppercase()
+        && (w.len() == 1 || (w.len() == 2 && w[1] == b'.'))
+    {
+        f |= INITIAL;
+    }
+    if namey && !digit {
         f |= NAMEY;
     }
     f

@@ -3,6 +3,7 @@
 //! anonymity was granted ("on condition of anonymity because …"). Later references to the same
 //! source ("the official said") are not repeated.
 
+use super::super::attribution::np::affiliated;
 use super::super::document::{BlockKind, Document};
 use super::super::lexicon::Lexicons;
 use super::super::{Attribution, Context, Finding, SourceKind};
@@ -10,12 +11,59 @@ use super::fixes::{disable_line, finding, name_source, shorten};
 
 pub const CODE: &str = "anonymous-source";
 
-/// Whether `text` contains an untagged entry of lexicon `name`.
+/// Group roles that are unnamed sources only with an affiliation.
+const ROLE_PLURALS: &[&str] = &[
+    "ministers",
+    "members",
+    "employees",
+    "lawmakers",
+    "negotiators",
+    "staffers",
+    "legislators",
+    "mps",
+];
+
+/// Whether `text` contains an untagged entry of lexicon `name` as its head: the last word, or
+/// followed by a modifier ("officials from both sides", "a person familiar with the talks").
 pub fn lexicon_hit(lex: &Lexicons, name: &str, text: &str) -> bool {
     let l = lex.get(name);
-    l.find_words(text)
-        .iter()
-        .any(|(_, i)| l.entries().get(*i).is_some_and(|e| !e.contains('\t')))
+    l.find_words(text).iter().any(|(r, i)| {
+        l.entries().get(*i).is_some_and(|e| !e.contains('\t')) && {
+            let rest = text[r.end..].trim_start();
+            let next = rest
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            rest.is_empty()
+                || e_is_phrase(l.entries()[*i].as_str())
+                || matches!(
+                    next.as_str(),
+                    "from"
+                        | "at"
+                        | "in"
+                        | "of"
+                        | "close"
+                        | "closest"
+                        | "familiar"
+                        | "with"
+                        | "on"
+                        | "to"
+                        | "for"
+                        | "and"
+                        | "who"
+                        | "inside"
+                        | "within"
+                        | "involved"
+                        | "briefed"
+                        | "knowledgeable"
+                )
+        }
+    })
+}
+
+fn e_is_phrase(e: &str) -> bool {
+    e.contains(' ')
 }
 
 /// Whether `text` gives a reason for anonymity (entries tagged `reason`).
@@ -48,6 +96,21 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
             BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef
         ) {
             continue;
+        }
+        if src.contains(" whom") || src.contains(" which") {
+            continue;
+        }
+        // Bare plural roles ("ministers deny", "members said") only with an affiliation.
+        let words: Vec<&str> = src.split_whitespace().collect();
+        if let Some(k) = words.iter().position(|w| {
+            ROLE_PLURALS.contains(
+                &w.to_lowercase()
+                    .trim_matches(|c: char| !c.is_alphanumeric()),
+            )
+        }) {
+            if !affiliated(&words[..k]) && words.len() <= k + 1 {
+                continue;
+            }
         }
         let earlier = seen.clone();
         seen.push(src);

@@ -20,10 +20,10 @@ pub fn snippet_escape(s: &str) -> String {
 
 /// The line ending the document uses.
 fn newline(text: &str) -> &'static str {
-    if text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
+    // The first line break decides (files are consistent; scanning them all is wasteful).
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
     }
 }
 

@@ -4,6 +4,8 @@
 //! Rule codes are stable, kebab-case, and documented in the README (one section each, with a
 //! bad and a good example); `DOCS_BASE` + `#code` is every finding's `codeDescription.href`.
 
+pub mod people_rules;
+
 use std::collections::BTreeMap;
 
 pub mod anonymous_source;
@@ -108,6 +110,7 @@ pub fn run_all(
         on(footnotes::UNUSED),
         &mut out,
     );
+    people_rules::run(doc, people, ctx, &mut out);
     out
 }
 

@@ -4,6 +4,7 @@
 //! titles of works and names ("The Long Thaw: Arms Control After the Cold War"), words after
 //! "so-called", "dubbed", "a banner reading", …, and quotations in headlines.
 
+use super::super::attribution::np::ROLE_WORDS;
 use super::super::document::{BlockKind, Document};
 use super::super::{
     Attribution, Context, Finding, PersonMention, PersonRole, Quote, SourceKind, Span,
@@ -73,6 +74,10 @@ const NAMING: &[&str] = &[
     "known",
     "spelled",
     "spelt",
+    "subtitle",
+    "subtitled",
+    "title",
+    "one of the",
 ];
 
 const SMALL: &[&str] = &[
@@ -94,7 +99,9 @@ fn title_case(text: &str) -> bool {
         .collect();
     let content: Vec<&&str> = words
         .iter()
-        .filter(|w| !SMALL.contains(&w.to_lowercase().as_str()))
+        .filter(|w| {
+            !SMALL.contains(&w.to_lowercase().as_str()) && !w.chars().all(|c| c.is_ascii_digit())
+        })
         .collect();
     if content.len() < 2 {
         return false;
@@ -138,6 +145,21 @@ pub fn speech_like(doc: &Document<'_>, q: &Quote) -> bool {
     if naming_before(&before) {
         return false;
     }
+    // An attributive quotation: a “John McCain is so old” joke.
+    let after = doc.prose.get(q.span.end..).unwrap_or("");
+    let next_word = after
+        .trim_start()
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    let det_before =
+        before.ends_with(" a") || before.ends_with(" an") || before == "a" || before == "an";
+    if det_before
+        && next_word.chars().next().is_some_and(char::is_lowercase)
+        && after.starts_with(' ')
+    {
+        return false;
+    }
     // A list of slogans: “…” and “…” after "read:".
     let joined = before.ends_with(" and") || before.ends_with(" or") || before.ends_with(',');
     if joined {
@@ -178,8 +200,7 @@ fn nearest_speaker(
 ) -> Option<(Span, String)> {
     let before_person = people
         .iter()
-        .filter(|m| m.role == PersonRole::Subject && m.span.end <= q.span.start)
-        .next_back()
+        .rfind(|m| m.role == PersonRole::Subject && m.span.end <= q.span.start)
         .map(|m| (m.span.clone(), m.name.clone()));
     let before_att = atts
         .iter()
@@ -228,6 +249,46 @@ pub fn check(
         }
         // Any attribution in a neighbouring sentence of the same paragraph counts as a source.
         let block = doc.sentences[si].block;
+        // A partial quotation woven into a sentence that names someone ("Felt steered The
+        // Post to a story establishing that it was part of “a massive campaign …”").
+        let body_first = inner(doc.prose_of(&q.span)).chars().next();
+        if body_first.is_some_and(char::is_lowercase) {
+            let s0 = doc.sentences[si].span.start;
+            let outside = format!(
+                "{}{}",
+                doc.prose.get(s0..q.span.start).unwrap_or(""),
+                doc.prose
+                    .get(q.span.end..doc.sentences[si].span.end)
+                    .unwrap_or("")
+            );
+            let named = outside
+                .split_whitespace()
+                .skip(1)
+                .any(|w| w.chars().next().is_some_and(char::is_uppercase))
+                || outside.split_whitespace().any(|w| {
+                    matches!(
+                        w.trim_matches(|c: char| !c.is_alphanumeric()),
+                        "he" | "she" | "He" | "She" | "his" | "her" | "His" | "Her"
+                    )
+                });
+            if named {
+                continue;
+            }
+        }
+        // A lead-in ending with ':' that names or refers to someone.
+        if si > 0 {
+            let prev = doc.prose_of(&doc.sentences[si - 1].span).trim_end();
+            let refers = prev.split_whitespace().enumerate().any(|(i, w)| {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                matches!(w, "he" | "she" | "He" | "She" | "they" | "They")
+                    || (i <= 2 && ROLE_WORDS.contains(&w.to_lowercase().as_str()))
+                    || (i > 0 && w.chars().next().is_some_and(char::is_uppercase) && w.len() > 1)
+            });
+            if prev.ends_with(':') && refers {
+                continue;
+            }
+        }
+
         let neighbour = |j: usize| {
             doc.sentences.get(j).is_some_and(|s| s.block == block)
                 && atts.iter().any(|a| a.sentence == j)

@@ -61,6 +61,10 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
         if a.kind == SourceKind::Vague && is_pronoun(a.source_text.trim()) {
             continue;
         }
+        // "many of whom call …": a relative clause, not a source.
+        if a.source_text.contains(" whom") || a.source_text.contains(" which") {
+            continue;
+        }
         // "the source said": the source was introduced before.
         let lower = a.source_text.to_lowercase();
         if a.kind == SourceKind::Vague && lower.starts_with("the ") && !lower.ends_with('s') {

@@ -37,16 +37,22 @@ pub fn check(
         .filter(|a| matches!(a.kind, SourceKind::Vague | SourceKind::Agentless))
         .map(|a| phrase_span(doc, a))
         .collect();
-    for (si, s) in doc.sentences.iter().enumerate() {
-        if matches!(
-            doc.sentence_kind(si),
-            BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef
-        ) {
+    // One pass over the whole prose; each match is placed in its sentence.
+    for (r, _) in lex.find_words(&doc.prose) {
+        let Some(si) = doc.sentence_at(r.start) else {
+            continue;
+        };
+        let s = &doc.sentences[si];
+        if r.end > s.span.end
+            || matches!(
+                doc.sentence_kind(si),
+                BlockKind::Byline | BlockKind::Credit | BlockKind::FootnoteDef
+            )
+        {
             continue;
         }
-        let text = doc.prose_of(&s.span);
-        for (r, _) in lex.find_words(text) {
-            let span = s.span.start + r.start..s.span.start + r.end;
+        {
+            let span = r.clone();
             if vague
                 .iter()
                 .any(|v| v.start < span.end && span.start < v.end)
@@ -59,7 +65,7 @@ pub fn check(
             {
                 continue;
             }
-            let w = text[r].to_lowercase();
+            let w = doc.prose[r].to_lowercase();
             let shown = doc.text.get(span.clone()).unwrap_or(&w).to_string();
             let mut f = finding(
                 CODE,

@@ -12,7 +12,7 @@ impl Rng {
             .wrapping_add(1442695040888963407)
             | 1)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         // xorshift64*
         let mut x = self.0;
         x ^= x >> 12;
@@ -22,10 +22,10 @@ impl Rng {
         x.wrapping_mul(0x2545F4914F6CDD1D)
     }
     pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
-        &v[(self.next() % v.len() as u64) as usize]
+        &v[(self.next_u64() % v.len() as u64) as usize]
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.next_u64() % n
     }
 }
 
