@@ -6,23 +6,24 @@
 //!   `EventMention::antecedent`); a chain's features are the union of its mentions' qualifiers.
 //! - A chain joins the best *compatible* cluster of the same class and trigger group
 //!   (talks ≈ meeting ≈ negotiations), or founds a new one. Compatible: the same KB event if
-//!   either is anchored; known places that can be the same (Geneva ⊂ Switzerland; two cities
-//!   conflict); party sets of which one contains the other; effective dates (the stated date,
-//!   else the article date) spanning at most `WINDOW_DAYS`, stated dates at most
+//!   the chain is anchored; known places that can be the same (Geneva ⊂ Switzerland; two
+//!   cities conflict); party sets of which one contains the other; effective dates (the stated
+//!   date, else the article date) spanning at most `WINDOW_DAYS`, stated dates at most
 //!   `STATED_WINDOW_DAYS`. Shared places, participants and parties rank the candidates.
-//! - Candidates are found by hash lookup on blocking keys — (class, group, week bucket),
-//!   (class, group, undated), KB id — never by scanning all clusters.
-//! - `[[event]]` KB entries anchor clusters ("kb:<id>") and name them; other clusters are
-//!   named by their most specific mention.
+//! - Candidates are found by hash lookup on blocking keys — (class, group, date bucket),
+//!   (class, group, undated), (class, group, any) for undated chains — never by scanning all
+//!   clusters.
+//! - `[[event]]` KB entries anchor clusters ("kb:<id>"), name them and lend them their date,
+//!   place and participants, so unanchored mentions of the same event join them too.
 //!
-//! Incremental: `update_file` removes the file's chains from their clusters (recomputing only
-//! those clusters' aggregates) and inserts the new chains, touching only the blocks they fall
-//! in. Greedy insertion depends on arrival order; `recluster_all` rebuilds every cluster in a
-//! canonical order (date, then text) for reproducible batch output.
+//! Incremental: `update_file` takes the file's chains out of their clusters (subtracting their
+//! counts: O(chain features), whatever the cluster size) and places the new chains, touching
+//! only the blocks they fall in. Strings are interned; a chain costs a few dozen bytes plus its
+//! best mention text. Greedy placement depends on arrival order; `recluster_all` rebuilds
+//! every cluster in a canonical order (date, then text) for reproducible batch output.
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use chrono::NaiveDate;
 
@@ -54,32 +55,81 @@ pub struct EventSummary {
     pub files: usize,
 }
 
-/// What one chain (mention + its anaphors in one article) says about its event.
+type Sym = u32;
+
+/// Multiply-rotate hasher for small integer and short string keys.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut v = [0u8; 8];
+            v[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(v));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n.into());
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// Interned strings (groups, places, parties, person keys and names, KB ids).
+#[derive(Debug, Default)]
+struct Interner {
+    map: FxMap<Box<str>, Sym>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Sym {
+        if let Some(&x) = self.map.get(s) {
+            return x;
+        }
+        let x = self.names.len() as Sym;
+        self.names.push(s.into());
+        self.map.insert(s.into(), x);
+        x
+    }
+
+    fn name(&self, x: Sym) -> &str {
+        self.names.get(x as usize).map_or("", |s| s)
+    }
+}
+
+/// What one chain (a mention and its anaphors in one article) says about its event.
 #[derive(Debug, Clone)]
 struct Feat {
     class: EventClass,
-    group: String,
-    #[allow(dead_code)] // kept for debugging output of clusters
-    trigger: String,
-    kb: Option<String>,
+    group: Sym,
+    kb: Option<Sym>,
     /// Gazetteer-known place keys ("geneva", "switzerland").
-    known_places: Vec<String>,
+    known_places: Box<[Sym]>,
     /// Other proper-noun place modifiers ("fulton courthouse"): evidence, never a conflict.
-    other_places: Vec<String>,
-    parties: BTreeSet<String>,
+    other_places: Box<[Sym]>,
+    /// Sorted.
+    parties: Box<[Sym]>,
     /// (surname key, display name).
-    participants: Vec<(String, String)>,
+    participants: Box<[(Sym, Sym)]>,
     /// Stated date of the event.
     stated: Option<NaiveDate>,
     /// Stated date, else the article date.
     eff: Option<NaiveDate>,
-    best_text: String,
-    best_score: u32,
+    best_text: Box<str>,
+    best_score: u8,
 }
 
 #[derive(Debug, Clone)]
 struct Chain {
-    mentions: Vec<u32>,
+    mentions: Box<[u32]>,
     feat: Feat,
     cluster: u64,
 }
@@ -88,53 +138,81 @@ struct Chain {
 struct FileEvents {
     chains: Vec<Chain>,
     /// Mention index → chain index.
-    mention_chain: Vec<u32>,
+    mention_chain: Box<[u32]>,
 }
 
 #[derive(Debug, Clone, Default)]
 struct KbFacts {
     name: String,
     date: Option<NaiveDate>,
-    place: Option<String>,
-    participants: Vec<String>,
+    place: Option<(Sym, bool)>,
+    place_display: Option<String>,
+    participants: Vec<(Sym, Sym)>,
+}
+
+fn bump<K: Hash + Eq>(m: &mut FxMap<K, u32>, k: K, add: bool) {
+    if add {
+        *m.entry(k).or_default() += 1;
+    } else if let Some(c) = m.get_mut(&k) {
+        *c -= 1;
+        if *c == 0 {
+            m.remove(&k);
+        }
+    }
+}
+
+fn bump_date(m: &mut BTreeMap<NaiveDate, u32>, d: NaiveDate, add: bool) {
+    if add {
+        *m.entry(d).or_default() += 1;
+    } else if let Some(c) = m.get_mut(&d) {
+        *c -= 1;
+        if *c == 0 {
+            m.remove(&d);
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 struct Cluster {
     id: u64,
     class: EventClass,
-    group: String,
-    kb: Option<String>,
+    group: Sym,
+    kb: Option<Sym>,
     kb_facts: Option<KbFacts>,
-    members: Vec<(u32, u32)>,
-    // Aggregates over members (plus KB facts).
-    lo: Option<NaiveDate>,
-    hi: Option<NaiveDate>,
-    stated_lo: Option<NaiveDate>,
-    stated_hi: Option<NaiveDate>,
+    members: BTreeSet<(u32, u32)>,
+    // Counts over members (KB facts are consulted separately).
+    dates: BTreeMap<NaiveDate, u32>,
+    stated: BTreeMap<NaiveDate, u32>,
     undated: u32,
-    known_places: Vec<(String, u32)>,
-    other_places: Vec<(String, u32)>,
-    parties: BTreeSet<String>,
-    participants: Vec<(String, String, u32)>,
+    known_places: FxMap<Sym, u32>,
+    other_places: FxMap<Sym, u32>,
+    parties: FxMap<Sym, u32>,
+    /// Person key → count; display names kept apart (longest seen).
+    participants: FxMap<Sym, u32>,
+    display: FxMap<Sym, Sym>,
+    /// Members ranked by specificity: (score, text length, file, chain); the last names it.
+    ranked: BTreeSet<(u8, u32, u32, u32)>,
+    /// File → number of member chains.
+    files: FxMap<u32, u32>,
     registered: Vec<u64>,
 }
 
 /// The cross-article event index. See the module documentation.
 #[derive(Debug, Default)]
 pub struct EventIndex {
-    files: HashMap<u32, FileEvents>,
-    clusters: HashMap<u64, Cluster>,
+    files: FxMap<u32, FileEvents>,
+    clusters: FxMap<u64, Cluster>,
     /// Blocking key → cluster ids.
-    blocks: HashMap<u64, Vec<u64>>,
-    kb_clusters: HashMap<String, u64>,
+    blocks: FxMap<u64, Vec<u64>>,
+    kb_clusters: FxMap<Sym, u64>,
     /// Ids of the KB events the KB clusters were made from (to notice a new KB).
     kb_seen: Vec<String>,
+    strings: Interner,
     next_id: u64,
 }
 
-fn block_key(class: EventClass, group: &str, bucket: Option<i64>) -> u64 {
-    let mut h = DefaultHasher::new();
+fn block_key(class: EventClass, group: Sym, bucket: Option<i64>) -> u64 {
+    let mut h = Fx::default();
     class.hash(&mut h);
     group.hash(&mut h);
     bucket.hash(&mut h);
@@ -188,7 +266,7 @@ fn person_key(name: &str) -> String {
 }
 
 /// How specific a mention is, for naming a cluster.
-fn specificity(m: &EventMention) -> u32 {
+fn specificity(m: &EventMention) -> u8 {
     let mut s = 0;
     if m.kb_id.is_some() {
         s += 8;
@@ -211,154 +289,165 @@ fn specificity(m: &EventMention) -> u32 {
     s
 }
 
+/// Ranking key of a member: more specific first, then longer text; ties by position (the
+/// earliest file and chain win, so the order is reversed there).
+fn rank_of(f: &Feat, file: u32, chain: u32) -> (u8, u32, u32, u32) {
+    (
+        f.best_score,
+        f.best_text.len() as u32,
+        u32::MAX - file,
+        u32::MAX - chain,
+    )
+}
+
+fn place_sym(strings: &mut Interner, place: &str) -> (Sym, bool) {
+    let key = gazetteer::lookup(place).map_or_else(|| gazetteer::norm(place), |p| p.key.clone());
+    let known = gazetteer::is_known(&key);
+    (strings.get(&key), known)
+}
+
 impl Feat {
-    fn from_mentions(ms: &[&EventMention], article_date: Option<NaiveDate>) -> Feat {
+    fn from_mentions(
+        ms: &[&EventMention],
+        article_date: Option<NaiveDate>,
+        strings: &mut Interner,
+    ) -> Feat {
         let first = ms[0];
-        let mut f = Feat {
-            class: first.class,
-            group: if first.group.is_empty() {
-                first.trigger.clone()
-            } else {
-                first.group.clone()
-            },
-            trigger: first.trigger.clone(),
-            kb: None,
-            known_places: Vec::new(),
-            other_places: Vec::new(),
-            parties: BTreeSet::new(),
-            participants: Vec::new(),
-            stated: None,
-            eff: None,
-            best_text: String::new(),
-            best_score: 0,
+        let group = if first.group.is_empty() {
+            &first.trigger
+        } else {
+            &first.group
         };
+        let mut kb = None;
+        let mut known = Vec::new();
+        let mut other = Vec::new();
+        let mut parties = Vec::new();
+        let mut participants: Vec<(Sym, Sym)> = Vec::new();
+        let mut stated = None;
+        let mut best: (u8, &str) = (0, "");
         for m in ms {
-            if f.kb.is_none() {
-                f.kb = m.kb_id.clone();
+            if kb.is_none() {
+                kb = m.kb_id.as_deref().map(|k| strings.get(k));
             }
             if let Some(p) = &m.place {
                 let list = if gazetteer::is_known(p) {
-                    &mut f.known_places
+                    &mut known
                 } else {
-                    &mut f.other_places
+                    &mut other
                 };
-                if !list.contains(p) {
-                    list.push(p.clone());
+                let s = strings.get(p);
+                if !list.contains(&s) {
+                    list.push(s);
                 }
             }
-            f.parties.extend(m.parties.iter().cloned());
+            for p in &m.parties {
+                let s = strings.get(p);
+                if !parties.contains(&s) {
+                    parties.push(s);
+                }
+            }
             for name in &m.participants {
                 let k = person_key(name);
-                if !k.is_empty() && !f.participants.iter().any(|(x, _)| *x == k) {
-                    f.participants.push((k, name.clone()));
+                if k.is_empty() {
+                    continue;
+                }
+                let k = strings.get(&k);
+                if !participants.iter().any(|(x, _)| *x == k) {
+                    participants.push((k, strings.get(name)));
                 }
             }
-            if f.stated.is_none() {
-                f.stated = m.date;
+            if stated.is_none() {
+                stated = m.date;
             }
             let sc = specificity(m);
-            if f.best_text.is_empty() || sc > f.best_score {
-                f.best_score = sc;
-                f.best_text = m.text.clone();
+            if best.1.is_empty() || sc > best.0 {
+                best = (sc, &m.text);
             }
         }
-        f.eff = f.stated.or(article_date);
-        f
+        parties.sort_unstable();
+        Feat {
+            class: first.class,
+            group: strings.get(group),
+            kb,
+            known_places: known.into(),
+            other_places: other.into(),
+            parties: parties.into(),
+            participants: participants.into(),
+            stated,
+            eff: stated.or(article_date),
+            best_text: best.1.into(),
+            best_score: best.0,
+        }
     }
 }
 
 impl Cluster {
-    fn new(id: u64, class: EventClass, group: &str) -> Cluster {
+    fn new(id: u64, class: EventClass, group: Sym) -> Cluster {
         Cluster {
             id,
             class,
-            group: group.to_string(),
+            group,
             kb: None,
             kb_facts: None,
-            members: Vec::new(),
-            lo: None,
-            hi: None,
-            stated_lo: None,
-            stated_hi: None,
+            members: BTreeSet::new(),
+            dates: BTreeMap::new(),
+            stated: BTreeMap::new(),
             undated: 0,
-            known_places: Vec::new(),
-            other_places: Vec::new(),
-            parties: BTreeSet::new(),
-            participants: Vec::new(),
+            known_places: FxMap::default(),
+            other_places: FxMap::default(),
+            parties: FxMap::default(),
+            participants: FxMap::default(),
+            display: FxMap::default(),
+            ranked: BTreeSet::new(),
+            files: FxMap::default(),
             registered: Vec::new(),
         }
     }
 
-    fn key(&self) -> String {
-        match &self.kb {
-            Some(id) => format!("kb:{id}"),
+    fn key(&self, strings: &Interner) -> String {
+        match self.kb {
+            Some(id) => format!("kb:{}", strings.name(id)),
             None => format!("ev:{}", self.id),
         }
     }
 
-    fn reset_aggregates(&mut self) {
-        self.lo = None;
-        self.hi = None;
-        self.stated_lo = None;
-        self.stated_hi = None;
-        self.undated = 0;
-        self.known_places.clear();
-        self.other_places.clear();
-        self.parties.clear();
-        self.participants.clear();
-        if let Some(k) = self.kb_facts.clone() {
-            self.stated_lo = k.date;
-            self.stated_hi = k.date;
-            self.lo = k.date;
-            self.hi = k.date;
-            if let Some(p) = k.place {
-                let key =
-                    gazetteer::lookup(&p).map_or_else(|| gazetteer::norm(&p), |x| x.key.clone());
-                if gazetteer::is_known(&key) {
-                    self.known_places.push((key, 1));
-                } else {
-                    self.other_places.push((key, 1));
-                }
-            }
-            for n in k.participants {
-                self.participants.push((person_key(&n), n, 1));
-            }
-        }
+    fn kb_date(&self) -> Option<NaiveDate> {
+        self.kb_facts.as_ref().and_then(|k| k.date)
     }
 
-    fn add(&mut self, f: &Feat) {
+    fn lo(&self) -> Option<NaiveDate> {
+        min_opt(self.dates.keys().next().copied(), self.kb_date())
+    }
+
+    fn hi(&self) -> Option<NaiveDate> {
+        max_opt(self.dates.keys().next_back().copied(), self.kb_date())
+    }
+
+    /// Add (`add`) or subtract a member's features.
+    fn count(&mut self, f: &Feat, add: bool) {
         match f.eff {
-            Some(d) => {
-                self.lo = min_opt(self.lo, Some(d));
-                self.hi = max_opt(self.hi, Some(d));
-            }
-            None => self.undated += 1,
+            Some(d) => bump_date(&mut self.dates, d, add),
+            None if add => self.undated += 1,
+            None => self.undated = self.undated.saturating_sub(1),
         }
         if let Some(d) = f.stated {
-            self.stated_lo = min_opt(self.stated_lo, Some(d));
-            self.stated_hi = max_opt(self.stated_hi, Some(d));
+            bump_date(&mut self.stated, d, add);
         }
-        for (list, src) in [
-            (&mut self.known_places, &f.known_places),
-            (&mut self.other_places, &f.other_places),
-        ] {
-            for p in src {
-                match list.iter_mut().find(|(x, _)| x == p) {
-                    Some(e) => e.1 += 1,
-                    None => list.push((p.clone(), 1)),
-                }
-            }
+        for &p in f.known_places.iter() {
+            bump(&mut self.known_places, p, add);
         }
-        self.parties.extend(f.parties.iter().cloned());
-        for (k, n) in &f.participants {
-            match self.participants.iter_mut().find(|(x, _, _)| x == k) {
-                Some(e) => {
-                    e.2 += 1;
-                    if n.len() > e.1.len() {
-                        e.1 = n.clone();
-                    }
-                }
-                None => self.participants.push((k.clone(), n.clone(), 1)),
+        for &p in f.other_places.iter() {
+            bump(&mut self.other_places, p, add);
+        }
+        for &p in f.parties.iter() {
+            bump(&mut self.parties, p, add);
+        }
+        for &(k, n) in f.participants.iter() {
+            bump(&mut self.participants, k, add);
+            if add {
+                self.display.entry(k).or_insert(n);
+            } else if !self.participants.contains_key(&k) {
+                self.display.remove(&k);
             }
         }
     }
@@ -366,70 +455,93 @@ impl Cluster {
     /// Blocking keys this cluster must be findable under.
     fn wanted_keys(&self) -> Vec<u64> {
         let mut keys = Vec::new();
-        if let (Some(lo), Some(hi)) = (self.lo, self.hi) {
+        if let (Some(lo), Some(hi)) = (self.lo(), self.hi()) {
             for b in bucket_of(lo)..=bucket_of(hi) {
-                keys.push(block_key(self.class, &self.group, Some(b)));
+                keys.push(block_key(self.class, self.group, Some(b)));
             }
         }
-        if self.undated > 0 || self.lo.is_none() {
-            keys.push(block_key(self.class, &self.group, None));
+        if self.undated > 0 || self.lo().is_none() {
+            keys.push(block_key(self.class, self.group, None));
         }
         // Every cluster of the class and group, for undated chains.
-        keys.push(block_key(self.class, &self.group, Some(ANY_BUCKET)));
+        keys.push(block_key(self.class, self.group, Some(ANY_BUCKET)));
         keys
     }
 
+    fn known_place_syms(&self) -> impl Iterator<Item = Sym> + '_ {
+        let kb = self
+            .kb_facts
+            .as_ref()
+            .and_then(|k| k.place)
+            .filter(|p| p.1)
+            .map(|p| p.0);
+        self.known_places.keys().copied().chain(kb)
+    }
+
     /// None when incompatible, else a ranking score.
-    fn score(&self, f: &Feat) -> Option<u32> {
+    fn score(&self, f: &Feat, strings: &Interner) -> Option<u32> {
         if self.class != f.class || self.group != f.group {
             return None;
         }
-        match (&self.kb, &f.kb) {
+        match (self.kb, f.kb) {
             (Some(a), Some(b)) if a != b => return None,
             (None, Some(_)) => return None,
             _ => {}
         }
         if let Some(d) = f.eff {
-            if let (Some(lo), Some(hi)) = (self.lo, self.hi) {
+            if let (Some(lo), Some(hi)) = (self.lo(), self.hi()) {
                 if days(hi.max(d), lo.min(d)) > WINDOW_DAYS {
                     return None;
                 }
             }
         }
         if let Some(d) = f.stated {
-            if let (Some(lo), Some(hi)) = (self.stated_lo, self.stated_hi) {
+            let lo = min_opt(self.stated.keys().next().copied(), self.kb_date());
+            let hi = max_opt(self.stated.keys().next_back().copied(), self.kb_date());
+            if let (Some(lo), Some(hi)) = (lo, hi) {
                 if days(hi.max(d), lo.min(d)) > STATED_WINDOW_DAYS {
                     return None;
                 }
             }
         }
         let mut score = 1;
-        for p in &f.known_places {
-            for (q, _) in &self.known_places {
-                if !places_compatible(p, q) {
-                    return None;
-                }
+        for &p in f.known_places.iter() {
+            for q in self.known_place_syms() {
                 if p == q {
                     score += 3;
+                } else if !places_compatible(strings.name(p), strings.name(q)) {
+                    return None;
                 }
             }
         }
-        for p in &f.other_places {
-            if self.other_places.iter().any(|(q, _)| q == p) {
+        for p in f.other_places.iter() {
+            let kb_other = self
+                .kb_facts
+                .as_ref()
+                .and_then(|k| k.place)
+                .is_some_and(|(s, known)| !known && s == *p);
+            if self.other_places.contains_key(p) || kb_other {
                 score += 2;
             }
         }
         if !f.parties.is_empty() && !self.parties.is_empty() {
-            let sub = f.parties.is_subset(&self.parties) || self.parties.is_subset(&f.parties);
-            if !sub {
+            let chain_in_cluster = f.parties.iter().all(|p| self.parties.contains_key(p));
+            let cluster_in_chain = self.parties.keys().all(|p| f.parties.contains(p));
+            if !chain_in_cluster && !cluster_in_chain {
                 return None;
             }
             score += 2;
         }
+        let kb_parts = self
+            .kb_facts
+            .as_ref()
+            .map_or(&[][..], |k| &k.participants[..]);
         let shared = f
             .participants
             .iter()
-            .filter(|(k, _)| self.participants.iter().any(|(x, _, _)| x == k))
+            .filter(|(k, _)| {
+                self.participants.contains_key(k) || kb_parts.iter().any(|x| x.0 == *k)
+            })
             .count() as u32;
         score += 2 * shared.min(3);
         if self.kb.is_some() {
@@ -457,7 +569,7 @@ impl EventIndex {
         if events.is_empty() {
             return;
         }
-        let fe = build_chains(events, article_date);
+        let fe = build_chains(events, article_date, &mut self.strings);
         let n = fe.chains.len();
         self.files.insert(file, fe);
         for c in 0..n {
@@ -465,24 +577,33 @@ impl EventIndex {
         }
     }
 
-    /// Forget a file's mentions; clusters left empty disappear.
+    /// Forget a file's mentions; clusters left empty disappear (KB clusters stay, empty).
     pub fn remove_file(&mut self, file: u32) {
         let Some(fe) = self.files.remove(&file) else {
             return;
         };
-        let mut touched: Vec<u64> = fe.chains.iter().map(|c| c.cluster).collect();
-        touched.sort_unstable();
-        touched.dedup();
-        for cid in touched {
-            let Some(cl) = self.clusters.get_mut(&cid) else {
+        let mut touched: Vec<u64> = Vec::new();
+        for (c, ch) in fe.chains.iter().enumerate() {
+            let Some(cl) = self.clusters.get_mut(&ch.cluster) else {
                 continue;
             };
-            cl.members.retain(|(f, _)| *f != file);
+            cl.members.remove(&(file, c as u32));
+            cl.ranked.remove(&rank_of(&ch.feat, file, c as u32));
+            bump(&mut cl.files, file, false);
+            cl.count(&ch.feat, false);
+            if !touched.contains(&ch.cluster) {
+                touched.push(ch.cluster);
+            }
+        }
+        for cid in touched {
+            let Some(cl) = self.clusters.get(&cid) else {
+                continue;
+            };
             if cl.members.is_empty() && cl.kb.is_none() {
                 self.drop_cluster(cid);
-            } else {
-                self.recompute(cid);
+                continue;
             }
+            self.register(cid);
         }
     }
 
@@ -491,12 +612,13 @@ impl EventIndex {
         let fe = self.files.get(&file)?;
         let ch = fe.mention_chain.get(mention)?;
         let cid = fe.chains.get(*ch as usize)?.cluster;
-        self.clusters.get(&cid).map(Cluster::key)
+        self.clusters.get(&cid).map(|c| c.key(&self.strings))
     }
 
     fn cluster_by_key(&self, key: &str) -> Option<&Cluster> {
         if let Some(id) = key.strip_prefix("kb:") {
-            return self.clusters.get(self.kb_clusters.get(id)?);
+            let sym = self.strings.map.get(id)?;
+            return self.clusters.get(self.kb_clusters.get(sym)?);
         }
         let n: u64 = key.strip_prefix("ev:")?.parse().ok()?;
         self.clusters.get(&n).filter(|c| c.kb.is_none())
@@ -508,12 +630,19 @@ impl EventIndex {
             return Vec::new();
         };
         let mut out = Vec::new();
+        let mut start = 0;
+        let mut current = None;
         for &(f, c) in &cl.members {
+            if current != Some(f) {
+                out[start..].sort_unstable();
+                start = out.len();
+                current = Some(f);
+            }
             if let Some(ch) = self.files.get(&f).and_then(|fe| fe.chains.get(c as usize)) {
                 out.extend(ch.mentions.iter().map(|&m| (f, m as usize)));
             }
         }
-        out.sort_unstable();
+        out[start..].sort_unstable();
         out
     }
 
@@ -523,7 +652,7 @@ impl EventIndex {
             .clusters
             .values()
             .filter(|c| !c.members.is_empty())
-            .map(Cluster::key)
+            .map(|c| c.key(&self.strings))
             .collect();
         v.sort();
         v
@@ -532,60 +661,69 @@ impl EventIndex {
     /// Name, date, place, participants, KB id and file count of a cluster.
     pub fn summary(&self, key: &str) -> Option<EventSummary> {
         let cl = self.cluster_by_key(key)?;
-        let mut files: Vec<u32> = cl.members.iter().map(|(f, _)| *f).collect();
-        files.sort_unstable();
-        files.dedup();
-        let feats: Vec<&Feat> = cl
-            .members
-            .iter()
-            .filter_map(|&(f, c)| self.files.get(&f)?.chains.get(c as usize))
-            .map(|ch| &ch.feat)
-            .collect();
-        let best = feats
-            .iter()
-            .max_by(|a, b| {
-                (a.best_score, a.best_text.len())
-                    .cmp(&(b.best_score, b.best_text.len()))
-                    .then_with(|| b.best_text.cmp(&a.best_text))
+        let files = cl.files.len();
+        let best = cl
+            .ranked
+            .last()
+            .and_then(|&(_, _, f, c)| {
+                self.files
+                    .get(&(u32::MAX - f))?
+                    .chains
+                    .get((u32::MAX - c) as usize)
             })
-            .map(|f| f.best_text.clone())
+            .map(|ch| ch.feat.best_text.to_string())
             .unwrap_or_default();
-        let mut stated: HashMap<NaiveDate, u32> = HashMap::new();
-        for f in &feats {
-            if let Some(d) = f.stated {
-                *stated.entry(d).or_default() += 1;
+        let stated_mode = cl
+            .stated
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|x| *x.0);
+        let mode = |m: &FxMap<Sym, u32>| {
+            m.iter()
+                .max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then_with(|| self.strings.name(*b.0).cmp(self.strings.name(*a.0)))
+                })
+                .map(|x| *x.0)
+        };
+        let place = mode(&cl.known_places)
+            .or_else(|| mode(&cl.other_places))
+            .map(|p| gazetteer::display(self.strings.name(p)));
+        let mut parts: Vec<(u32, &str)> = cl
+            .participants
+            .iter()
+            .map(|(k, n)| (*n, cl.display.get(k).map_or("", |d| self.strings.name(*d))))
+            .collect();
+        parts.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let kb = cl.kb_facts.as_ref();
+        let mut participants: Vec<String> = kb
+            .map(|k| {
+                k.participants
+                    .iter()
+                    .map(|p| self.strings.name(p.1).to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (_, n) in parts {
+            if !participants.iter().any(|p| p == n) {
+                participants.push(n.to_string());
             }
         }
-        let stated_mode = stated
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-            .map(|x| x.0);
-        let mode = |list: &[(String, u32)]| {
-            list.iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                .map(|x| x.0.clone())
-        };
-        let place_key = mode(&cl.known_places).or_else(|| mode(&cl.other_places));
-        let mut parts = cl.participants.clone();
-        parts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
-        let kb = cl.kb_facts.as_ref();
         Some(EventSummary {
-            key: cl.key(),
+            key: cl.key(&self.strings),
             name: kb.map_or(best, |k| k.name.clone()),
-            date: kb.and_then(|k| k.date).or(stated_mode).or(cl.lo),
-            place: kb
-                .and_then(|k| k.place.clone())
-                .or_else(|| place_key.map(|p| gazetteer::display(&p))),
-            participants: parts.into_iter().map(|p| p.1).collect(),
-            kb_id: cl.kb.clone(),
-            files: files.len(),
+            date: cl.kb_date().or(stated_mode).or(cl.lo()),
+            place: kb.and_then(|k| k.place_display.clone()).or(place),
+            participants,
+            kb_id: cl.kb.map(|k| self.strings.name(k).to_string()),
+            files,
         })
     }
 
     /// Rebuild every cluster from scratch in a canonical order (effective date, then mention
     /// text, then file), so batch results do not depend on the order files arrived in.
     pub fn recluster_all(&mut self, kb: &KbIndex) {
-        let mut order: Vec<(Option<NaiveDate>, String, u32, u32)> = Vec::new();
+        let mut order: Vec<(Option<NaiveDate>, Box<str>, u32, u32)> = Vec::new();
         for (&f, fe) in &self.files {
             for (c, ch) in fe.chains.iter().enumerate() {
                 order.push((ch.feat.eff, ch.feat.best_text.clone(), f, c as u32));
@@ -614,13 +752,13 @@ impl EventIndex {
         else {
             return;
         };
-        let cid = match &feat.kb {
+        let cid = match feat.kb {
             Some(id) => self.kb_cluster(id, &feat, kb),
             None => self.best_cluster(&feat).unwrap_or_else(|| {
                 let id = self.next_id;
                 self.next_id += 1;
                 self.clusters
-                    .insert(id, Cluster::new(id, feat.class, &feat.group));
+                    .insert(id, Cluster::new(id, feat.class, feat.group));
                 id
             }),
         };
@@ -632,8 +770,10 @@ impl EventIndex {
             ch.cluster = cid;
         }
         if let Some(cl) = self.clusters.get_mut(&cid) {
-            cl.members.push((file, chain));
-            cl.add(&feat);
+            cl.members.insert((file, chain));
+            cl.ranked.insert(rank_of(&feat, file, chain));
+            bump(&mut cl.files, file, true);
+            cl.count(&feat, true);
         }
         self.register(cid);
     }
@@ -650,7 +790,8 @@ impl EventIndex {
         self.kb_seen = kb.events.iter().map(|e| e.id.clone()).collect();
         let lex = default_triggers();
         for e in &kb.events {
-            if self.kb_clusters.contains_key(&e.id) {
+            let id = self.strings.get(&e.id);
+            if self.kb_clusters.contains_key(&id) {
                 continue;
             }
             let (class, group) = std::iter::once(&e.name)
@@ -661,20 +802,21 @@ impl EventIndex {
                         .find_map(|w| crate::analysis::events::trigger_info(lex, w))
                 })
                 .unwrap_or((EventClass::Other, name_key(&e.name)));
-            self.kb_cluster_with(&e.id, class, &group, kb);
+            let group = self.strings.get(&group);
+            self.kb_cluster_with(id, class, group, kb);
         }
         // KB clusters whose entry is gone: re-place their members.
         let gone: Vec<u64> = self
             .kb_clusters
             .iter()
-            .filter(|(id, _)| !self.kb_seen.contains(id))
+            .filter(|(id, _)| !self.kb_seen.iter().any(|s| s == self.strings.name(**id)))
             .map(|(_, &c)| c)
             .collect();
         for cid in gone {
-            let members = self
+            let members: Vec<(u32, u32)> = self
                 .clusters
                 .get(&cid)
-                .map(|c| c.members.clone())
+                .map(|c| c.members.iter().copied().collect())
                 .unwrap_or_default();
             self.drop_cluster(cid);
             for (f, c) in members {
@@ -690,34 +832,37 @@ impl EventIndex {
         }
     }
 
-    fn kb_cluster(&mut self, id: &str, feat: &Feat, kb: &KbIndex) -> u64 {
-        if let Some(&c) = self.kb_clusters.get(id) {
+    fn kb_cluster(&mut self, id: Sym, feat: &Feat, kb: &KbIndex) -> u64 {
+        if let Some(&c) = self.kb_clusters.get(&id) {
             return c;
         }
-        self.kb_cluster_with(id, feat.class, &feat.group.clone(), kb)
+        self.kb_cluster_with(id, feat.class, feat.group, kb)
     }
 
-    fn kb_cluster_with(&mut self, id: &str, class: EventClass, group: &str, kb: &KbIndex) -> u64 {
+    fn kb_cluster_with(&mut self, id: Sym, class: EventClass, group: Sym, kb: &KbIndex) -> u64 {
         let cid = self.next_id;
         self.next_id += 1;
         let mut cl = Cluster::new(cid, class, group);
-        cl.kb = Some(id.to_string());
-        cl.kb_facts = kb.event_by_id(id).map(|e| KbFacts {
+        cl.kb = Some(id);
+        let strings = &mut self.strings;
+        cl.kb_facts = kb.event_by_id(strings.name(id)).map(|e| KbFacts {
             name: e.name.clone(),
             date: e.date,
-            place: e.place.clone(),
+            place: e.place.as_deref().map(|p| place_sym(strings, p)),
+            place_display: e.place.clone(),
             participants: e
                 .participants
                 .iter()
                 .map(|p| {
-                    kb.person_by_id(p)
-                        .map_or_else(|| p.clone(), |x| x.name.clone())
+                    let name = kb
+                        .person_by_id(p)
+                        .map_or_else(|| p.clone(), |x| x.name.clone());
+                    (strings.get(&person_key(&name)), strings.get(&name))
                 })
                 .collect(),
         });
-        cl.reset_aggregates();
         self.clusters.insert(cid, cl);
-        self.kb_clusters.insert(id.to_string(), cid);
+        self.kb_clusters.insert(id, cid);
         self.register(cid);
         cid
     }
@@ -729,12 +874,12 @@ impl EventIndex {
                 let lo = d - chrono::Duration::days(WINDOW_DAYS);
                 let hi = d + chrono::Duration::days(WINDOW_DAYS);
                 for b in bucket_of(lo)..=bucket_of(hi) {
-                    keys.push(block_key(f.class, &f.group, Some(b)));
+                    keys.push(block_key(f.class, f.group, Some(b)));
                 }
-                keys.push(block_key(f.class, &f.group, None));
+                keys.push(block_key(f.class, f.group, None));
             }
             // An undated chain may join any cluster of its class and group.
-            None => keys.push(block_key(f.class, &f.group, Some(ANY_BUCKET))),
+            None => keys.push(block_key(f.class, f.group, Some(ANY_BUCKET))),
         }
         let mut best: Option<(u32, u64)> = None;
         for k in keys {
@@ -745,7 +890,7 @@ impl EventIndex {
                 let Some(cl) = self.clusters.get(&cid) else {
                     continue;
                 };
-                if let Some(s) = cl.score(f) {
+                if let Some(s) = cl.score(f, &self.strings) {
                     let better = match best {
                         None => true,
                         Some((bs, bid)) => s > bs || (s == bs && cid < bid),
@@ -764,6 +909,9 @@ impl EventIndex {
             return;
         };
         let wanted = cl.wanted_keys();
+        if wanted == cl.registered {
+            return;
+        }
         let old = std::mem::take(&mut cl.registered);
         for k in old.iter().filter(|k| !wanted.contains(k)) {
             if let Some(v) = self.blocks.get_mut(k) {
@@ -789,26 +937,10 @@ impl EventIndex {
                     }
                 }
             }
-            if let Some(id) = &cl.kb {
-                self.kb_clusters.remove(id);
+            if let Some(id) = cl.kb {
+                self.kb_clusters.remove(&id);
             }
         }
-    }
-
-    fn recompute(&mut self, cid: u64) {
-        let Some(mut cl) = self.clusters.remove(&cid) else {
-            return;
-        };
-        cl.reset_aggregates();
-        let members = std::mem::take(&mut cl.members);
-        for &(f, c) in &members {
-            if let Some(ch) = self.files.get(&f).and_then(|fe| fe.chains.get(c as usize)) {
-                cl.add(&ch.feat);
-            }
-        }
-        cl.members = members;
-        self.clusters.insert(cid, cl);
-        self.register(cid);
     }
 }
 
@@ -819,7 +951,11 @@ fn default_triggers() -> &'static crate::analysis::lexicon::Lexicon {
 }
 
 /// Group a file's mentions into chains (antecedent links), with their features.
-fn build_chains(events: &[EventMention], article_date: Option<NaiveDate>) -> FileEvents {
+fn build_chains(
+    events: &[EventMention],
+    article_date: Option<NaiveDate>,
+    strings: &mut Interner,
+) -> FileEvents {
     let n = events.len();
     // Union-find over antecedent links.
     let mut parent: Vec<usize> = (0..n).collect();
@@ -855,15 +991,15 @@ fn build_chains(events: &[EventMention], article_date: Option<NaiveDate>) -> Fil
         .map(|ms| {
             let refs: Vec<&EventMention> = ms.iter().map(|&m| &events[m as usize]).collect();
             Chain {
-                feat: Feat::from_mentions(&refs, article_date),
-                mentions: ms,
+                feat: Feat::from_mentions(&refs, article_date, strings),
+                mentions: ms.into(),
                 cluster: u64::MAX,
             }
         })
         .collect();
     FileEvents {
         chains,
-        mention_chain,
+        mention_chain: mention_chain.into(),
     }
 }
 

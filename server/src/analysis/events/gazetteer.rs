@@ -140,6 +140,21 @@ static GAZ: LazyLock<Gazetteer> = LazyLock::new(|| {
 
 /// Look a name up ("Geneva", "the Palais des Nations" without the article, "U.S.").
 pub fn lookup(name: &str) -> Option<&'static Place> {
+    // Fast path: short ASCII names without dots, apostrophes or runs of spaces.
+    let b = name.as_bytes();
+    if b.len() <= 48
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b' ' || *c == b'-')
+        && !name.contains("  ")
+    {
+        let mut buf = [0u8; 48];
+        for (d, c) in buf.iter_mut().zip(b) {
+            *d = c.to_ascii_lowercase();
+        }
+        let n = std::str::from_utf8(&buf[..b.len()]).unwrap_or("").trim();
+        let n = n.strip_prefix("the ").unwrap_or(n);
+        return GAZ.by_name.get(n);
+    }
     let n = norm(name);
     let n = n.strip_prefix("the ").unwrap_or(&n);
     GAZ.by_name.get(n)

@@ -22,12 +22,16 @@ pub mod tokens;
 pub mod when;
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use chrono::NaiveDate;
 
 use super::document::{BlockKind, Document};
 use super::kb::KbTarget;
-use super::lexicon::Lexicon;
+use super::lexicon::{is_word_boundary, Lexicon};
 use super::{Context, EventClass, EventMention, PersonMention, Span};
 use gazetteer::PlaceKind;
 use tokens::Toks;
@@ -57,6 +61,68 @@ fn entry_class_group(entry: &str) -> (EventClass, String) {
         .filter(|g| !g.is_empty())
         .unwrap_or(word);
     (class, group)
+}
+
+/// The trigger lexicon compiled for scanning: a DFA (several times faster than the lexicon's
+/// general automaton on long articles) and each entry's class and group. Cached per lexicon
+/// content, so a `byline.toml` patch gets its own table.
+struct TriggerTable {
+    ac: Option<AhoCorasick>,
+    info: Vec<(EventClass, Box<str>)>,
+}
+
+impl TriggerTable {
+    fn find_words(&self, text: &str) -> Vec<(Span, usize)> {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        ac.find_iter(text)
+            .filter(|m| is_word_boundary(text, m.start(), m.end()))
+            .map(|m| (m.range(), m.pattern().as_usize()))
+            .collect()
+    }
+}
+
+fn trigger_table(lex: &Lexicon) -> Arc<TriggerTable> {
+    static CACHE: Mutex<Vec<(u64, Arc<TriggerTable>)>> = Mutex::new(Vec::new());
+    let mut h = Fx::default();
+    lex.entries().hash(&mut h);
+    let key = h.finish();
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, t)) = cache.iter().find(|(k, _)| *k == key) {
+        return t.clone();
+    }
+    let pats: Vec<&str> = lex
+        .entries()
+        .iter()
+        .map(|e| e.split('\t').next().unwrap_or(e).trim())
+        .collect();
+    let ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&pats)
+        .or_else(|_| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&pats)
+        })
+        .ok();
+    let info = lex
+        .entries()
+        .iter()
+        .map(|e| {
+            let (c, g) = entry_class_group(e);
+            (c, g.into_boxed_str())
+        })
+        .collect();
+    let t = Arc::new(TriggerTable { ac, info });
+    if cache.len() >= 4 {
+        cache.remove(0);
+    }
+    cache.push((key, t.clone()));
+    t
 }
 
 /// The class and group of a trigger word according to `lex` (case-insensitive).
@@ -612,19 +678,97 @@ const NAME_JOINERS: &[&str] = &[
     "de", "des", "du", "la", "le", "of", "the", "von", "van", "al", "el", "di", "da",
 ];
 
+const PREPOSITIONS: &[&str] = &[
+    "of", "in", "on", "at", "for", "from", "with", "by", "into", "over", "about", "under", "after",
+    "before",
+];
+
 fn is_preposition(w: &str) -> bool {
-    in_list(
-        &[
-            "of", "in", "on", "at", "for", "from", "with", "by", "into", "over", "about", "under",
-            "after", "before",
-        ],
-        w,
-    )
+    in_list(F_PREPOSITIONS, w)
 }
 
-fn in_list(list: &[&str], w: &str) -> bool {
-    list.iter().any(|x| x.eq_ignore_ascii_case(w))
+/// Every word list above as bit flags in one table, so a membership test is one hash lookup.
+static WORD_FLAGS: LazyLock<HashMap<&'static str, u32, BuildFx>> = LazyLock::new(|| {
+    let mut m: HashMap<&'static str, u32, BuildFx> = HashMap::default();
+    for (bit, list) in WORD_LISTS.iter().enumerate() {
+        for w in *list {
+            *m.entry(*w).or_default() |= 1 << bit;
+        }
+    }
+    m
+});
+
+const WORD_LISTS: &[&[&str]] = &[
+    DETERMINERS,
+    DEFINITE,
+    NOUN_CONTEXT,
+    SUBJECT_PRONOUNS,
+    AUX,
+    BE,
+    OBJECTS,
+    PARTICIPLE_ADJECTIVES,
+    MOTION,
+    VERB_CAPABLE,
+    DET_REQUIRED,
+    ING_ADJECTIVES,
+    MODIFIED_NOUNS,
+    SPEECH,
+    FUNCTION_WORDS,
+    NAME_JOINERS,
+    PREPOSITIONS,
+];
+
+/// A small multiply-rotate hasher for short word keys (std's SipHash dominated the profile).
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut v = [0u8; 8];
+            v[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(v))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
 }
+
+type BuildFx = std::hash::BuildHasherDefault<Fx>;
+
+/// Membership of `w` (any case) in the word lists of `flags` (`F_*` bits).
+fn in_list(flags: u32, w: &str) -> bool {
+    let mut buf = [0u8; 24];
+    let b = w.as_bytes();
+    if b.len() > buf.len() {
+        return false;
+    }
+    for (d, c) in buf.iter_mut().zip(b) {
+        *d = c.to_ascii_lowercase();
+    }
+    let lower = std::str::from_utf8(&buf[..b.len()]).unwrap_or("");
+    WORD_FLAGS.get(lower).is_some_and(|f| f & flags != 0)
+}
+
+const F_DETERMINERS: u32 = 1 << 0;
+const F_DEFINITE: u32 = 1 << 1;
+const F_NOUN_CONTEXT: u32 = 1 << 2;
+const F_SUBJECT_PRONOUNS: u32 = 1 << 3;
+const F_AUX: u32 = 1 << 4;
+const F_BE: u32 = 1 << 5;
+const F_OBJECTS: u32 = 1 << 6;
+const F_PARTICIPLE_ADJECTIVES: u32 = 1 << 7;
+const F_MOTION: u32 = 1 << 8;
+const F_VERB_CAPABLE: u32 = 1 << 9;
+const F_DET_REQUIRED: u32 = 1 << 10;
+const F_ING_ADJECTIVES: u32 = 1 << 11;
+const F_MODIFIED_NOUNS: u32 = 1 << 12;
+const F_SPEECH: u32 = 1 << 13;
+const F_FUNCTION_WORDS: u32 = 1 << 14;
+const F_NAME_JOINERS: u32 = 1 << 15;
+const F_PREPOSITIONS: u32 = 1 << 16;
 
 /// Singular lemma of a trigger word for the verb check ("strikes" → "strike").
 fn lemma(w: &str) -> String {
@@ -744,10 +888,9 @@ pub fn find_events(
     };
     let prose = doc.prose.as_str();
 
-    // Lexicon entry index → (class, group), parsed once per call for the entries that match.
-    let mut info: HashMap<usize, (EventClass, String)> = HashMap::new();
+    let table = trigger_table(lex);
     let mut found: Vec<Found> = Vec::new();
-    let hits = lex.find_words(prose);
+    let hits = table.find_words(prose);
     let mut toks = Toks::new(prose, 0..0);
     let mut hi = 0;
     for (si, sent) in doc.sentences.iter().enumerate() {
@@ -776,10 +919,10 @@ pub fn find_events(
             trig.push((a, b, *entry));
         }
         for (k, &(a, b, entry)) in trig.iter().enumerate() {
-            let (class, group) = info
-                .entry(entry)
-                .or_insert_with(|| entry_class_group(&lex.entries()[entry]))
-                .clone();
+            let Some((class, group)) = table.info.get(entry) else {
+                continue;
+            };
+            let (class, group) = (*class, group.to_string());
             if !det.is_noun(&toks, a, b) || (!headline && det.inside_name(&toks, a, b)) {
                 continue;
             }
@@ -861,19 +1004,16 @@ impl<'d> Detector<'d, '_> {
         if self.doc.sentence_kind(si) == BlockKind::Heading {
             return true;
         }
-        let words: Vec<usize> = (0..t.len()).filter(|&i| t.is_word(i)).collect();
-        if words.len() < 4 {
-            return false;
+        let (mut words, mut caps) = (0usize, 0usize);
+        for i in 0..t.len() {
+            if let Some(w) = t.word(i) {
+                words += 1;
+                if w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) {
+                    caps += 1;
+                }
+            }
         }
-        let caps = words
-            .iter()
-            .filter(|&&i| {
-                t.is_cap(i)
-                    || t.word(i)
-                        .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()))
-            })
-            .count();
-        caps * 10 >= words.len() * 7
+        words >= 4 && caps * 10 >= words * 7
     }
 
     /// Noun, not verb, use of the trigger at tokens a..=b.
@@ -886,58 +1026,58 @@ impl<'d> Detector<'d, '_> {
         let next = t.word(b + 1).map(str::to_ascii_lowercase);
         let prev_s = prev.as_deref().unwrap_or("");
         let next_s = next.as_deref().unwrap_or("");
-        let prev_is_det = in_list(DETERMINERS, prev_s) || (a > 0 && t.is_possessive(a - 1));
-        if a == b && in_list(DET_REQUIRED, &head) {
+        let prev_is_det = in_list(F_DETERMINERS, prev_s) || (a > 0 && t.is_possessive(a - 1));
+        if a == b && in_list(F_DET_REQUIRED, &head) {
             let adj = a > 0
                 && t.is_word(a - 1)
-                && !in_list(FUNCTION_WORDS, prev_s)
-                && !in_list(AUX, prev_s)
-                && !in_list(SUBJECT_PRONOUNS, prev_s)
-                && !in_list(BE, prev_s)
+                && !in_list(F_FUNCTION_WORDS, prev_s)
+                && !in_list(F_AUX, prev_s)
+                && !in_list(F_SUBJECT_PRONOUNS, prev_s)
+                && !in_list(F_BE, prev_s)
                 && !prev_s.ends_with("ed");
-            if !(prev_is_det || adj || in_list(NOUN_CONTEXT, prev_s) && !is_preposition(prev_s)) {
+            if !(prev_is_det || adj || in_list(F_NOUN_CONTEXT, prev_s) && !is_preposition(prev_s)) {
                 return false;
             }
         }
         if prev_s == "without" {
             return false; // "life without parole", "ended without incident"
         }
-        if in_list(MODIFIED_NOUNS, next_s) && !t.is_cap(b + 1) {
+        if in_list(F_MODIFIED_NOUNS, next_s) && !t.is_cap(b + 1) {
             return false;
         }
         if head.ends_with("ing") && a == b {
-            if in_list(BE, prev_s) {
+            if in_list(F_BE, prev_s) {
                 return false;
             }
-            if in_list(OBJECTS, next_s) && !prev_is_det {
+            if in_list(F_OBJECTS, next_s) && !prev_is_det {
                 return false;
             }
-            if in_list(AUX, prev_s) && !prev_is_det {
+            if in_list(F_AUX, prev_s) && !prev_is_det {
                 return false;
             }
             return true;
         }
-        if prev_is_det || in_list(NOUN_CONTEXT, prev_s) {
+        if prev_is_det || in_list(F_NOUN_CONTEXT, prev_s) {
             return true;
         }
         if a != b {
             return true; // multi-word triggers ("plane crash") are nouns
         }
         let lem = lemma(&head);
-        if !in_list(VERB_CAPABLE, &lem) && !in_list(VERB_CAPABLE, &head) {
+        if !in_list(F_VERB_CAPABLE, &lem) && !in_list(F_VERB_CAPABLE, &head) {
             return true;
         }
-        if in_list(SUBJECT_PRONOUNS, prev_s) {
+        if in_list(F_SUBJECT_PRONOUNS, prev_s) {
             return false;
         }
         if prev_s == "to" {
             let before = a.checked_sub(2).and_then(|p| t.word(p)).unwrap_or("");
-            return in_list(MOTION, before);
+            return in_list(F_MOTION, before);
         }
-        if in_list(AUX, prev_s) {
+        if in_list(F_AUX, prev_s) {
             return false;
         }
-        if in_list(OBJECTS, next_s) {
+        if in_list(F_OBJECTS, next_s) {
             return false;
         }
         // "Israel strikes Gaza": a plural-looking verb between two names.
@@ -967,8 +1107,8 @@ impl<'d> Detector<'d, '_> {
         }
         let prev = t.base(a - 1);
         if t.is_possessive(a - 1)
-            || in_list(DETERMINERS, prev)
-            || in_list(FUNCTION_WORDS, prev)
+            || in_list(F_DETERMINERS, prev)
+            || in_list(F_FUNCTION_WORDS, prev)
             || when::is_calendar_word(prev)
             || gazetteer::lookup(prev).is_some()
             || prev.contains(['-', '–'])
@@ -997,7 +1137,7 @@ impl<'d> Detector<'d, '_> {
                 if t.is_possessive(j - 1) {
                     break;
                 }
-            } else if j > i && in_list(NAME_JOINERS, t.word(j).unwrap_or("")) && t.is_cap(j + 1) {
+            } else if j > i && in_list(F_NAME_JOINERS, t.word(j).unwrap_or("")) && t.is_cap(j + 1) {
                 j += 1;
             } else {
                 break;
@@ -1111,9 +1251,9 @@ impl<'d> Detector<'d, '_> {
             }
             let w = t.word(k).unwrap_or("");
             let lw = w.to_ascii_lowercase();
-            if in_list(DETERMINERS, &lw) {
+            if in_list(F_DETERMINERS, &lw) {
                 start = k;
-                definite = in_list(DEFINITE, &lw);
+                definite = in_list(F_DEFINITE, &lw);
                 break;
             }
             if t.is_possessive(k) {
@@ -1125,7 +1265,7 @@ impl<'d> Detector<'d, '_> {
             }
             let digit = w.starts_with(|c: char| c.is_ascii_digit());
             let hyph = w.contains(['-', '–']);
-            if t.is_cap(k) && !in_list(FUNCTION_WORDS, &lw) {
+            if t.is_cap(k) && !in_list(F_FUNCTION_WORDS, &lw) {
                 // Sentence-initial capitals are ordinary words unless they are names we know.
                 let sentence_initial = k == 0;
                 if sentence_initial
@@ -1145,17 +1285,17 @@ impl<'d> Detector<'d, '_> {
                 tentative = 0;
                 continue;
             }
-            let verbish = (lw.ends_with("ed") && !in_list(PARTICIPLE_ADJECTIVES, &lw))
-                || (lw.ends_with("ing") && !in_list(ING_ADJECTIVES, &lw))
+            let verbish = (lw.ends_with("ed") && !in_list(F_PARTICIPLE_ADJECTIVES, &lw))
+                || (lw.ends_with("ing") && !in_list(F_ING_ADJECTIVES, &lw))
                 || (lw.ends_with('s')
                     && !lw.ends_with("ss")
                     && !lw.ends_with("us")
                     && !lw.ends_with("is"));
-            if in_list(FUNCTION_WORDS, &lw)
-                || in_list(AUX, &lw)
-                || in_list(SPEECH, &lw)
-                || in_list(SUBJECT_PRONOUNS, &lw)
-                || in_list(BE, &lw)
+            if in_list(F_FUNCTION_WORDS, &lw)
+                || in_list(F_AUX, &lw)
+                || in_list(F_SPEECH, &lw)
+                || in_list(F_SUBJECT_PRONOUNS, &lw)
+                || in_list(F_BE, &lw)
                 || verbish
                 || tentative >= 3
             {
@@ -1197,7 +1337,7 @@ impl<'d> Detector<'d, '_> {
                     continue;
                 }
             }
-            if t.is_cap(k) && !in_list(DETERMINERS, w) {
+            if t.is_cap(k) && !in_list(F_DETERMINERS, w) {
                 let end = self.name_run(t, k, a);
                 if end > k {
                     self.take_name(t, k, end, &mut q, headline, false);
@@ -1220,7 +1360,7 @@ impl<'d> Detector<'d, '_> {
             match lw.as_str() {
                 "in" | "at" | "near" | "outside" | "inside" | "off" => {
                     let mut m = k + 1;
-                    if t.word(m).is_some_and(|x| in_list(DETERMINERS, x)) {
+                    if t.word(m).is_some_and(|x| in_list(F_DETERMINERS, x)) {
                         m += 1;
                     }
                     if let Some((d, e)) = when::date_at(t, m, self.date) {
@@ -1236,7 +1376,7 @@ impl<'d> Detector<'d, '_> {
                         .is_some();
                     // "in a Christmas party", "at the Waitrose store": a modifier, not a place.
                     let modifier = t.word(stop).is_some_and(|w| {
-                        !t.is_cap(stop) && !in_list(FUNCTION_WORDS, w) && !in_list(SPEECH, w)
+                        !t.is_cap(stop) && !in_list(F_FUNCTION_WORDS, w) && !in_list(F_SPEECH, w)
                     });
                     if stop > m && (known || (!headline && !modifier)) {
                         let before = q.place.clone();
@@ -1261,7 +1401,7 @@ impl<'d> Detector<'d, '_> {
                     while m < limit && m < k + 14 {
                         if t.punct_is(m, ',')
                             || t.word(m)
-                                .is_some_and(|x| in_list(DETERMINERS, x) || x == "and")
+                                .is_some_and(|x| in_list(F_DETERMINERS, x) || x == "and")
                         {
                             m += 1;
                             continue;
@@ -1296,7 +1436,7 @@ impl<'d> Detector<'d, '_> {
                         break;
                     }
                     let mut m = k + 1;
-                    if t.word(m).is_some_and(|x| in_list(DETERMINERS, x)) {
+                    if t.word(m).is_some_and(|x| in_list(F_DETERMINERS, x)) {
                         m += 1;
                     }
                     let stop = self.name_run(t, m, limit);
@@ -1337,7 +1477,7 @@ impl<'d> Detector<'d, '_> {
             };
             let near_speech = |i: Option<usize>| {
                 i.and_then(|i| t.word(i))
-                    .is_some_and(|w| in_list(SPEECH, w))
+                    .is_some_and(|w| in_list(F_SPEECH, w))
             };
             if near_speech(pi.checked_sub(1))
                 || near_speech(Some(pj + 1))
@@ -1395,7 +1535,7 @@ impl<'d> Detector<'d, '_> {
             .filter(|w| !w.is_empty());
         let w1 = prev.next().unwrap_or("");
         let w2 = prev.next().unwrap_or("");
-        in_list(SPEECH, word_after) || in_list(SPEECH, w1) || in_list(SPEECH, w2)
+        in_list(F_SPEECH, word_after) || in_list(F_SPEECH, w1) || in_list(F_SPEECH, w2)
     }
 
     fn main_people(&self) -> Vec<String> {

@@ -11,6 +11,33 @@ pub struct Tok {
     pub word: bool,
 }
 
+/// `w` without a possessive ending, ASCII-lower-cased into `buf` (None when longer than it).
+pub fn lower_base<'b>(w: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
+    let b = &w.as_bytes()[..w.len() - possessive_len(w)];
+    if b.len() > buf.len() {
+        return None;
+    }
+    for (d, c) in buf.iter_mut().zip(b) {
+        *d = c.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..b.len()]).ok()
+}
+
+/// Byte length of a possessive ending ("'s", "’s", "'S"), 0 if none.
+fn possessive_len(w: &str) -> usize {
+    let b = w.as_bytes();
+    let n = b.len();
+    if n >= 3 && (b[n - 1] == b's' || b[n - 1] == b'S') {
+        if b[n - 2] == b'\'' {
+            return 2;
+        }
+        if n >= 5 && &b[n - 4..n - 1] == "’".as_bytes() {
+            return 4;
+        }
+    }
+    0
+}
+
 pub struct Toks<'a> {
     pub text: &'a str,
     pub toks: Vec<Tok>,
@@ -119,15 +146,11 @@ impl<'a> Toks<'a> {
     /// The word without a possessive "'s" / "’s" / trailing "'".
     pub fn base(&self, i: usize) -> &'a str {
         let w = self.word(i).unwrap_or("");
-        w.strip_suffix("'s")
-            .or_else(|| w.strip_suffix("’s"))
-            .or_else(|| w.strip_suffix("'S"))
-            .unwrap_or(w)
+        &w[..w.len() - possessive_len(w)]
     }
 
     pub fn is_possessive(&self, i: usize) -> bool {
-        self.word(i)
-            .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s") || w.ends_with("'S"))
+        self.word(i).is_some_and(|w| possessive_len(w) > 0)
     }
 
     pub fn is_cap(&self, i: usize) -> bool {

@@ -4,70 +4,60 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use super::tokens::Toks;
-use crate::analysis::document::month_number;
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
-fn weekday(w: &str) -> Option<Weekday> {
-    let w = w.to_ascii_lowercase();
-    let w = w.trim_end_matches("'s").trim_end_matches("’s");
-    Some(match w {
-        "monday" => Weekday::Mon,
-        "tuesday" => Weekday::Tue,
-        "wednesday" => Weekday::Wed,
-        "thursday" => Weekday::Thu,
-        "friday" => Weekday::Fri,
-        "saturday" => Weekday::Sat,
-        "sunday" => Weekday::Sun,
-        _ => return None,
-    })
+use super::tokens::{lower_base, Toks};
+
+#[derive(Clone, Copy)]
+enum Cal {
+    Day(Weekday),
+    Month(u32),
+    Holiday,
 }
 
-/// Full month names and common abbreviations only ("May" yes, "mar" no: too ambiguous).
-fn month(w: &str) -> Option<u32> {
-    let base = w
-        .trim_end_matches("'s")
-        .trim_end_matches("’s")
-        .trim_end_matches('.');
-    let first = base.chars().next()?;
-    if !first.is_uppercase() || base.len() < 3 {
-        return None;
+static CALENDAR: LazyLock<HashMap<&'static str, Cal>> = LazyLock::new(|| {
+    let mut m = HashMap::new();
+    for (w, d) in [
+        ("monday", Weekday::Mon),
+        ("tuesday", Weekday::Tue),
+        ("wednesday", Weekday::Wed),
+        ("thursday", Weekday::Thu),
+        ("friday", Weekday::Fri),
+        ("saturday", Weekday::Sat),
+        ("sunday", Weekday::Sun),
+    ] {
+        m.insert(w, Cal::Day(d));
     }
-    let lower = base.to_ascii_lowercase();
-    const FULL: &[&str] = &[
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ];
-    if FULL.contains(&lower.as_str()) {
-        month_number(&lower)
-    } else {
-        None
+    // Full month names and common abbreviations ("May" yes, "mar" no: too ambiguous).
+    for (w, n) in [
+        ("january", 1),
+        ("february", 2),
+        ("march", 3),
+        ("april", 4),
+        ("may", 5),
+        ("june", 6),
+        ("july", 7),
+        ("august", 8),
+        ("september", 9),
+        ("october", 10),
+        ("november", 11),
+        ("december", 12),
+        ("jan", 1),
+        ("feb", 2),
+        ("apr", 4),
+        ("jun", 6),
+        ("jul", 7),
+        ("aug", 8),
+        ("sep", 9),
+        ("sept", 9),
+        ("oct", 10),
+        ("nov", 11),
+        ("dec", 12),
+    ] {
+        m.insert(w, Cal::Month(n));
     }
-}
-
-/// True when the word names a month, weekday or holiday (not a place or a party).
-pub fn is_calendar_word(w: &str) -> bool {
-    const HOLIDAYS: &[&str] = &[
+    for w in [
         "christmas",
         "easter",
         "thanksgiving",
@@ -78,20 +68,58 @@ pub fn is_calendar_word(w: &str) -> bool {
         "passover",
         "diwali",
         "valentine",
-    ];
-    let base = w.trim_end_matches("'s").trim_end_matches("’s");
-    weekday(w).is_some()
-        || month(w).is_some()
-        || HOLIDAYS.iter().any(|h| h.eq_ignore_ascii_case(base))
+    ] {
+        m.insert(w, Cal::Holiday);
+    }
+    m
+});
+
+/// The calendar meaning of a word, ignoring case, a possessive and a final dot.
+fn calendar(w: &str) -> Option<Cal> {
+    let mut buf = [0u8; 24];
+    let l = lower_base(w, &mut buf)?;
+    CALENDAR.get(l.trim_end_matches('.')).copied()
 }
 
+fn weekday(w: &str) -> Option<Weekday> {
+    match calendar(w)? {
+        Cal::Day(d) => Some(d),
+        _ => None,
+    }
+}
+
+/// Months only when capitalised ("may" is a verb).
+fn month(w: &str) -> Option<u32> {
+    if !w.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    match calendar(w)? {
+        Cal::Month(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// True when the word names a month, weekday or holiday (not a place or a party).
+pub fn is_calendar_word(w: &str) -> bool {
+    match calendar(w) {
+        Some(Cal::Month(_)) => w.starts_with(|c: char| c.is_uppercase()),
+        Some(_) => true,
+        None => false,
+    }
+}
+
+/// "12", "12th", "3rd" → 12, 12, 3.
 fn day_number(w: &str) -> Option<u32> {
-    let d = w
-        .trim_end_matches("st")
-        .trim_end_matches("nd")
-        .trim_end_matches("rd")
-        .trim_end_matches("th");
-    let n: u32 = d.parse().ok()?;
+    let b = w.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || digits > 2 {
+        return None;
+    }
+    let rest = &w[digits..];
+    if !matches!(rest, "" | "st" | "nd" | "rd" | "th") {
+        return None;
+    }
+    let n: u32 = w[..digits].parse().ok()?;
     (1..=31).contains(&n).then_some(n)
 }
 
@@ -133,10 +161,15 @@ fn with_article_year(m: u32, d: u32, article: Option<NaiveDate>) -> Option<Naive
 /// A date expression starting at word token `i`: the date and the index just past it.
 pub fn date_at(t: &Toks<'_>, i: usize, article: Option<NaiveDate>) -> Option<(NaiveDate, usize)> {
     let w = t.word(i)?;
-    let lw = w.to_ascii_lowercase();
+    let first = w.as_bytes().first()?;
+    if !first.is_ascii_alphanumeric() {
+        return None;
+    }
+    let mut buf = [0u8; 24];
+    let lw = lower_base(w, &mut buf).unwrap_or("");
     let shift =
         |days: i64| article.and_then(|a| a.checked_add_signed(chrono::Duration::days(days)));
-    match lw.as_str() {
+    match lw {
         "yesterday" | "yesterday's" => return shift(-1).map(|d| (d, i + 1)),
         "today" | "today's" | "tonight" | "tonight's" => return shift(0).map(|d| (d, i + 1)),
         "tomorrow" | "tomorrow's" => return shift(1).map(|d| (d, i + 1)),
@@ -157,7 +190,7 @@ pub fn date_at(t: &Toks<'_>, i: usize, article: Option<NaiveDate>) -> Option<(Na
                 return Some((d, j + 1));
             }
             let nl = n.to_ascii_lowercase();
-            let days = match (lw.as_str(), nl.as_str()) {
+            let days = match (lw, nl.as_str()) {
                 ("last", "week") => -7,
                 ("next", "week") => 7,
                 ("this", "week") | ("earlier", "week") => -2,
