@@ -1054,7 +1054,14 @@ impl<'d, 'a> Detector<'d, 'a> {
 
         // Headlines repeat names known from the body.
         for c in &head {
-            self.names_in_headline(c, &fulls, &suffix, &accepted_singles, &org_prefixes, &mut out);
+            self.names_in_headline(
+                c,
+                &fulls,
+                &suffix,
+                &accepted_singles,
+                &org_prefixes,
+                &mut out,
+            );
         }
 
         // Knowledge-base matches.
@@ -1211,7 +1218,11 @@ impl<'d, 'a> Detector<'d, 'a> {
                 let place_before = i > c.a && self.c(i - 1, C_PLACE_PREFIX);
                 let org_after = i + 2 < c.b && self.is_org_word(i + 2);
                 let org_prefix = org_prefixes.iter().any(|p| *p == self.key_of(i, i + 2));
-                if (known || at_start || self.in_body(sur)) && !place_before && !org_after && !org_prefix {
+                if (known || at_start || self.in_body(sur))
+                    && !place_before
+                    && !org_after
+                    && !org_prefix
+                {
                     let name = format!("{} {}", self.t(i), sur);
                     out.push(self.mention(
                         &sub(i, i + 2),

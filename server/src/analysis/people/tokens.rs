@@ -212,7 +212,9 @@ pub fn tokenize_str(text: &str, base: usize, sent: u32, out: &mut Vec<Tok>) {
                 B_CONN if wordy(end + 1) => end += 1,
                 B_HIGH => {
                     let (d, dl) = ch(end);
-                    if d.is_alphanumeric() && !is_cjk(d) || matches!(d, '’' | '‐') && wordy(end + dl) {
+                    if d.is_alphanumeric() && !is_cjk(d)
+                        || matches!(d, '’' | '‐') && wordy(end + dl)
+                    {
                         end += dl;
                         ascii = false;
                     } else {
@@ -249,7 +251,10 @@ pub fn tokenize_str(text: &str, base: usize, sent: u32, out: &mut Vec<Tok>) {
         if poss.is_none() && end < n && b[end] == b'.' {
             let w = &text[i..word_end];
             let single_cap = f & INITIAL != 0;
-            if single_cap || w.contains('.') || (w.len() <= 6 && DOT_WORDS.iter().any(|d| d.eq_ignore_ascii_case(w))) {
+            if single_cap
+                || w.contains('.')
+                || (w.len() <= 6 && DOT_WORDS.iter().any(|d| d.eq_ignore_ascii_case(w)))
+            {
                 word_end = end + 1;
                 end += 1;
                 f |= DOT;
