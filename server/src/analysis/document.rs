@@ -125,7 +125,8 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 static LIST_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[ \t]{0,6}(?:[-*+•·▪◦‣]|\d{1,3}[.)])[ \t\u{a0}]+").unwrap());
 static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(\d{4})-(\d{2})-(\d{2})|(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?[ \u{a0}](\d{1,2}),?[ \u{a0}](\d{4}))\b").unwrap()
+    // ISO; "March 12, 2026" / "March 12th 2026"; "12 March 2026"; US numeric "03/12/2026".
+    Regex::new(r"(?i)\b(?:(\d{4})-(\d{2})-(\d{2})|(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?[ \u{a0}](\d{1,2})(?:st|nd|rd|th)?,?[ \u{a0}](\d{4})|(\d{1,2})[ \u{a0}](Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?),?[ \u{a0}](\d{4})|(\d{1,2})/(\d{1,2})/(\d{4}))\b").unwrap()
 });
 
 impl<'a> Document<'a> {
@@ -335,6 +336,21 @@ fn date_from_caps(c: &regex::Captures<'_>) -> Option<NaiveDate> {
         return NaiveDate::from_ymd_opt(
             y.as_str().parse().ok()?,
             m.as_str().parse().ok()?,
+            d.as_str().parse().ok()?,
+        );
+    }
+    if let (Some(m), Some(d), Some(y)) = (c.get(10), c.get(11), c.get(12)) {
+        // US numeric month/day/year.
+        return NaiveDate::from_ymd_opt(
+            y.as_str().parse().ok()?,
+            m.as_str().parse().ok()?,
+            d.as_str().parse().ok()?,
+        );
+    }
+    if let (Some(d), Some(m), Some(y)) = (c.get(7), c.get(8), c.get(9)) {
+        return NaiveDate::from_ymd_opt(
+            y.as_str().parse().ok()?,
+            month_number(m.as_str())?,
             d.as_str().parse().ok()?,
         );
     }
@@ -746,6 +762,17 @@ mod tests {
         let d = Document::parse(t, None);
         assert_eq!(d.meta.date, NaiveDate::from_ymd_opt(2026, 3, 12));
         assert_eq!(d.meta.date_source, DateSource::Dateline);
+        for (t, d) in [
+            ("LONDON, 21 July 2013 — Police said.", (2013, 7, 21)),
+            ("Posted: March 3rd 2009 at 10:00.", (2009, 3, 3)),
+            ("Updated 05/02/2013. The trial began.", (2013, 5, 2)),
+        ] {
+            assert_eq!(
+                Document::parse(t, None).meta.date,
+                NaiveDate::from_ymd_opt(d.0, d.1, d.2),
+                "{t}"
+            );
+        }
         let d = Document::parse("Nothing here.", NaiveDate::from_ymd_opt(2020, 1, 2));
         assert_eq!(d.meta.date_source, DateSource::File);
     }

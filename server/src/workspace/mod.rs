@@ -476,6 +476,18 @@ impl Workspace {
         wlock(&self.events).remove_file(id);
     }
 
+    /// Rebuild every event cluster in a fixed order. Linking is greedy, so after a parallel
+    /// scan (files arrive in any order) this makes the clusters deterministic.
+    pub fn relink_events(&self) {
+        let roots = rlock(&self.roots);
+        let kb = roots
+            .first()
+            .map(|(_, c)| c.clone())
+            .unwrap_or_else(|| rlock(&self.default_config).clone());
+        drop(roots);
+        wlock(&self.events).recluster_all(&kb.kb);
+    }
+
     /// Re-analyse every file (after a configuration change), keeping texts.
     pub fn reanalyze_all(&self) {
         for (_, cfg) in rlock(&self.roots).iter() {

@@ -156,7 +156,9 @@ impl Workspace {
         }
         files.sort();
         files.dedup();
-        self.index_files(&files, progress)
+        let report = self.index_files(&files, progress);
+        self.relink_events();
+        report
     }
 
     /// Read and index the given files in parallel.
