@@ -6,7 +6,7 @@
 //! blanked markup becomes ASCII spaces (a multi-byte character becomes as many spaces as it had
 //! bytes), so spans found in `prose` are valid spans of `text`.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -681,11 +681,6 @@ fn blocks(text: &str, body_start: usize, prose: &mut [u8]) -> Vec<Block> {
         }
     }
     out
-}
-
-/// Year of a date, for tests and callers that need it.
-pub fn year_of(d: NaiveDate) -> i32 {
-    d.year()
 }
 
 #[cfg(test)]

@@ -372,28 +372,7 @@ fn role_matches(text_words: &[String], role: &KbRole) -> bool {
 mod tests {
     use super::*;
 
-    fn person(id: &str, name: &str, aliases: &[&str], roles: Vec<KbRole>) -> PersonEntry {
-        PersonEntry {
-            id: id.into(),
-            name: name.into(),
-            aliases: aliases.iter().map(|s| s.to_string()).collect(),
-            description: None,
-            roles,
-            links: vec![],
-            notes: None,
-            span: 0..0,
-            name_span: 0..0,
-        }
-    }
-
-    fn role(title: &str, org: Option<&str>, from: &str, to: Option<&str>) -> KbRole {
-        KbRole {
-            title: title.into(),
-            organization: org.map(str::to_string),
-            from: crate::config::parse_loose_date(from),
-            to: to.and_then(crate::config::parse_loose_date),
-        }
-    }
+    use crate::analysis::testutil::{kb_person as person, kb_role as role};
 
     #[test]
     fn names_and_aliases_match_whole_words() {

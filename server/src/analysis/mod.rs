@@ -319,6 +319,51 @@ pub(crate) mod testutil {
     static LEX: LazyLock<Lexicons> = LazyLock::new(Lexicons::default);
     static RULES: LazyLock<rules::RuleSettings> = LazyLock::new(rules::RuleSettings::default);
 
+    /// The text of every finding of rule `code` when `text` is analysed with `ctx()`.
+    pub fn flagged(text: &str, code: &str) -> Vec<String> {
+        analyze(text, &ctx())
+            .findings
+            .into_iter()
+            .filter(|f| f.code == code)
+            .map(|f| text[f.span].to_string())
+            .collect()
+    }
+
+    /// A knowledge-base person for tests.
+    pub fn kb_person(
+        id: &str,
+        name: &str,
+        aliases: &[&str],
+        roles: Vec<crate::config::KbRole>,
+    ) -> crate::config::PersonEntry {
+        crate::config::PersonEntry {
+            id: id.into(),
+            name: name.into(),
+            aliases: aliases.iter().map(|s| s.to_string()).collect(),
+            description: None,
+            roles,
+            links: vec![],
+            notes: None,
+            span: 0..0,
+            name_span: 0..0,
+        }
+    }
+
+    /// A dated knowledge-base role for tests (dates as `config::parse_loose_date` reads them).
+    pub fn kb_role(
+        title: &str,
+        org: Option<&str>,
+        from: &str,
+        to: Option<&str>,
+    ) -> crate::config::KbRole {
+        crate::config::KbRole {
+            title: title.into(),
+            organization: org.map(str::to_string),
+            from: crate::config::parse_loose_date(from),
+            to: to.and_then(crate::config::parse_loose_date),
+        }
+    }
+
     /// A context with no knowledge base and default lexicons.
     pub fn ctx() -> Context<'static> {
         Context {

@@ -532,10 +532,3 @@ impl LanguageServer for Backend {
         features::semantic_tokens(&self.state, params).await
     }
 }
-
-/// Map an internal failure to a JSON-RPC error without losing the reason.
-pub fn internal(msg: impl std::fmt::Display) -> Error {
-    let mut e = Error::internal_error();
-    e.message = msg.to_string().into();
-    e
-}

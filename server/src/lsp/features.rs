@@ -84,28 +84,7 @@ async fn at(st: &Arc<State>, uri: &Uri, pos: Position) -> Option<(Arc<FileEntry>
     Some((entry, offset))
 }
 
-fn lsp_location(
-    st: &State,
-    loc: &WsLocation,
-    cache: &mut HashMap<u32, Arc<FileEntry>>,
-) -> Option<Location> {
-    let f = match cache.get(&loc.file) {
-        Some(f) => f.clone(),
-        None => {
-            let f = st.ws.file(loc.file)?;
-            cache.insert(loc.file, f.clone());
-            f
-        }
-    };
-    let t = Text::new(&f.text, st.encoding());
-    Some(Location {
-        uri: st.uri_of(&loc.path)?,
-        range: t.range(&loc.span),
-    })
-}
-
 fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
-    let mut cache = HashMap::new();
     // Convert per file with one line index.
     let mut out = Vec::with_capacity(locs.len());
     let mut by_file: BTreeMap<u32, Vec<&WsLocation>> = BTreeMap::new();
@@ -114,7 +93,6 @@ fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
     }
     for (fid, ls) in by_file {
         let Some(f) = st.ws.file(fid) else { continue };
-        cache.insert(fid, f.clone());
         let t = Text::new(&f.text, st.encoding());
         let Some(uri) = st.uri_of(&f.path) else {
             continue;
@@ -126,7 +104,6 @@ fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
             });
         }
     }
-    let _ = lsp_location; // single-location helper kept for callers below
     out
 }
 
@@ -622,17 +599,30 @@ pub async fn workspace_symbols(
     let st2 = st.clone();
     let q = p.query.clone();
     let res = tokio::task::spawn_blocking(move || {
+        let ws = &st2.ws;
+        // (name, kind, container, key): people and events, filtered by the query first.
+        let people = ws
+            .person_clusters()
+            .into_iter()
+            .map(|k| (ws.person_name(&k), SymbolKind::CONSTANT, "person", k));
+        let events = ws
+            .event_clusters()
+            .into_iter()
+            .filter_map(|k| Some((ws.event_summary(&k)?.name, SymbolKind::EVENT, "event", k)));
         let mut scored: Vec<(usize, String, SymbolInformation)> = Vec::new();
-        for key in st2.ws.person_clusters() {
-            let name = st2.ws.person_name(&key);
+        for (name, kind, container, key) in people.chain(events) {
             let Some(score) = fuzzy(&q, &name) else {
                 continue;
             };
-            let mentions = st2.ws.person_mentions(&key);
-            let Some(first) = mentions.first() else {
-                continue;
+            let mentions = if kind == SymbolKind::EVENT {
+                ws.event_mentions(&key)
+            } else {
+                ws.person_mentions(&key)
             };
-            let Some(loc) = locations(&st2, std::slice::from_ref(first)).pop() else {
+            let Some(location) = mentions
+                .first()
+                .and_then(|first| locations(&st2, std::slice::from_ref(first)).pop())
+            else {
                 continue;
             };
             scored.push((
@@ -640,38 +630,11 @@ pub async fn workspace_symbols(
                 name.clone(),
                 SymbolInformation {
                     name,
-                    kind: SymbolKind::CONSTANT,
+                    kind,
                     tags: None,
                     deprecated: None,
-                    location: loc,
-                    container_name: Some("person".into()),
-                },
-            ));
-        }
-        for key in st2.ws.event_clusters() {
-            let Some(s) = st2.ws.event_summary(&key) else {
-                continue;
-            };
-            let Some(score) = fuzzy(&q, &s.name) else {
-                continue;
-            };
-            let mentions = st2.ws.event_mentions(&key);
-            let Some(first) = mentions.first() else {
-                continue;
-            };
-            let Some(loc) = locations(&st2, std::slice::from_ref(first)).pop() else {
-                continue;
-            };
-            scored.push((
-                score,
-                s.name.clone(),
-                SymbolInformation {
-                    name: s.name,
-                    kind: SymbolKind::EVENT,
-                    tags: None,
-                    deprecated: None,
-                    location: loc,
-                    container_name: Some("event".into()),
+                    location,
+                    container_name: Some(container.into()),
                 },
             ));
         }
@@ -870,8 +833,8 @@ pub async fn rename(st: &Arc<State>, p: RenameParams) -> Result<Option<Workspace
                     // Replace only the surname at the end of "President Macron".
                     let s = &f.text[m.span.clone()];
                     let sur = last_word(s);
-                    let start = m.span.end - sur.len();
-                    (start..m.span.end, new_surname.clone())
+                    let start = m.span.start + s.rfind(sur).unwrap_or(0);
+                    (start..start + sur.len(), new_surname.clone())
                 }
                 MentionForm::RoleOnly => continue,
             };
@@ -977,33 +940,12 @@ fn add_to_kb_action(
         .root_of(&entry.path)
         .or_else(|| entry.path.parent().map(Path::to_path_buf))?;
     let cfg_path = root.join(config::FILE_NAME);
-    let name = if m.resolved {
-        m.name.clone()
-    } else {
-        m.text.clone()
-    };
-    let mut block = format!(
-        "\n[[person]]\nid = {:?}\nname = {:?}\n",
-        config::slug(&name),
-        name
+    // The entry itself is built in the analysis layer (one definition of its shape).
+    let name = m.name.trim().to_string();
+    let block = format!(
+        "\n{}",
+        crate::analysis::rules::people_rules::kb_entry_snippet(m, entry.analysis.meta.date)
     );
-    if let Some(role) = &m.title {
-        let date = entry
-            .analysis
-            .meta
-            .date
-            .map(|d| format!("\nfrom = \"{d}\""))
-            .unwrap_or_default();
-        block.push_str(&format!(
-            "# Role as described in {}\n[[person.roles]]\ntitle = {:?}{date}\n",
-            entry
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            role.text
-        ));
-    }
     let uri = st.uri_of(&cfg_path)?;
     let existing = st
         .docs

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use dashmap::DashMap;
 use ropey::Rope;
-use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
@@ -344,9 +343,4 @@ pub fn reload_from_disk(ws: &Workspace, path: &Path) -> std::result::Result<(), 
             Err(format!("skipped {}: {skip}", path.display()))
         }
     }
-}
-
-/// Lifecycle result helpers.
-pub fn ok<T>(v: T) -> Result<T> {
-    Ok(v)
 }

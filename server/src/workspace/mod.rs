@@ -14,7 +14,7 @@ pub mod events;
 pub mod people;
 pub mod scan;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -695,6 +695,8 @@ impl Workspace {
         let cfg = self.config_for(&f.path);
         if let Some(sev) = cfg.rules.level("name-variant") {
             let variants = rlock(&self.people).name_variants(id, &f.analysis.people, &cfg.kb);
+            // Parsed once, only when needed, to honour suppression directives.
+            let doc = (!variants.is_empty()).then(|| analysis::Document::parse(&f.text, None));
             for (i, known) in variants {
                 let Some(m) = f.analysis.people.get(i) else {
                     continue;
@@ -718,8 +720,10 @@ impl Workspace {
                         preferred: true,
                     }],
                 };
-                let doc = analysis::Document::parse(&f.text, None);
-                if !analysis::rules::is_suppressed(&doc, &finding) {
+                if !doc
+                    .as_ref()
+                    .is_some_and(|d| analysis::rules::is_suppressed(d, &finding))
+                {
                     out.push(finding);
                 }
             }
@@ -731,18 +735,6 @@ impl Workspace {
     /// Number of files mentioning a person cluster.
     pub fn files_mentioning(&self, key: &str) -> usize {
         rlock(&self.people).files_mentioning(key)
-    }
-
-    /// People of all files as (key, count) — for workspace symbols.
-    pub fn people_counts(&self) -> HashMap<String, usize> {
-        let p = rlock(&self.people);
-        p.clusters()
-            .into_iter()
-            .map(|k| {
-                let n = p.mentions(&k).len();
-                (k, n)
-            })
-            .collect()
     }
 }
 

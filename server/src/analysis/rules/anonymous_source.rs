@@ -148,16 +148,9 @@ pub fn check(doc: &Document<'_>, atts: &[Attribution], ctx: &Context<'_>, out: &
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::analyze;
-    use crate::analysis::testutil::ctx;
 
     fn flags(t: &str) -> Vec<String> {
-        analyze(t, &ctx())
-            .findings
-            .into_iter()
-            .filter(|f| f.code == super::CODE)
-            .map(|f| t[f.span].to_string())
-            .collect()
+        crate::analysis::testutil::flagged(t, super::CODE)
     }
 
     #[test]

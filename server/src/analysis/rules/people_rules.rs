@@ -250,14 +250,7 @@ fn unknown_official(people: &[PersonMention], ctx: &Context<'_>, out: &mut Vec<F
 /// A `[[person]]` entry for `byline.toml` filled from a mention (for "Add to knowledge base").
 pub fn kb_entry_snippet(m: &PersonMention, date: Option<chrono::NaiveDate>) -> String {
     let name = m.name.trim();
-    let id: String = name_key(name)
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    let id = crate::config::slug(name);
     let mut s = format!("[[person]]\nid = {id:?}\nname = {name:?}\n");
     if let Some(t) = &m.title {
         s.push_str(&format!("\n[[person.roles]]\ntitle = {:?}\n", t.text));
@@ -275,27 +268,10 @@ mod tests {
     use crate::analysis::{people, Lexicons};
     use crate::config::PersonEntry;
 
-    fn person(id: &str, name: &str, roles: Vec<KbRole>) -> PersonEntry {
-        PersonEntry {
-            id: id.into(),
-            name: name.into(),
-            aliases: vec![],
-            description: None,
-            roles,
-            links: vec![],
-            notes: None,
-            span: 0..0,
-            name_span: 0..0,
-        }
-    }
+    use crate::analysis::testutil::{kb_person, kb_role as role};
 
-    fn role(title: &str, org: Option<&str>, from: &str, to: Option<&str>) -> KbRole {
-        KbRole {
-            title: title.into(),
-            organization: org.map(str::to_string),
-            from: crate::config::parse_loose_date(from),
-            to: to.and_then(crate::config::parse_loose_date),
-        }
+    fn person(id: &str, name: &str, roles: Vec<KbRole>) -> PersonEntry {
+        kb_person(id, name, &[], roles)
     }
 
     fn kb() -> KbIndex {

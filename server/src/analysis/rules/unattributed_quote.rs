@@ -351,12 +351,7 @@ mod tests {
     use crate::analysis::testutil::ctx;
 
     fn flags(t: &str) -> Vec<String> {
-        analyze(t, &ctx())
-            .findings
-            .into_iter()
-            .filter(|f| f.code == super::CODE)
-            .map(|f| t[f.span].to_string())
-            .collect()
+        crate::analysis::testutil::flagged(t, super::CODE)
     }
 
     #[test]

@@ -90,12 +90,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn flags(t: &str) -> Vec<String> {
-        analyze(t, &ctx())
-            .findings
-            .into_iter()
-            .filter(|f| f.code == super::CODE)
-            .map(|f| t[f.span].to_string())
-            .collect()
+        crate::analysis::testutil::flagged(t, super::CODE)
     }
 
     #[test]
