@@ -12,6 +12,10 @@ use byline::analysis::{analyze, rules::RuleSettings, Context, KbIndex, Lexicons}
 use byline::workspace::{Item, Workspace};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
+/// The allocator the `byline` binary uses, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn analyse_one(c: &mut Criterion) {
     let kb = KbIndex::default();
     let lex = Lexicons::default();

@@ -5,28 +5,29 @@
 #[path = "support/synth.rs"]
 mod synth;
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use mimalloc::MiMalloc;
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Counts live heap bytes, so "index memory" is what the index holds, not allocator slack.
+/// Counts live heap bytes (over mimalloc, the binary's allocator), so "index memory" is what the index holds, not allocator slack.
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(l) };
+        let p = unsafe { MiMalloc.alloc(l) };
         if !p.is_null() {
             LIVE.fetch_add(l.size(), Ordering::Relaxed);
         }
         p
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) };
+        unsafe { MiMalloc.dealloc(p, l) };
         LIVE.fetch_sub(l.size(), Ordering::Relaxed);
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        let q = unsafe { System.realloc(p, l, new) };
+        let q = unsafe { MiMalloc.realloc(p, l, new) };
         if !q.is_null() {
             LIVE.fetch_add(new, Ordering::Relaxed);
             LIVE.fetch_sub(l.size(), Ordering::Relaxed);

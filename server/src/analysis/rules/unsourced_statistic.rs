@@ -75,11 +75,18 @@ fn sentence_sourced(doc: &Document<'_>, si: usize) -> bool {
     {
         return true;
     }
-    let text = doc.prose_of(&s.span);
-    if CREDIT.is_match(text) {
-        return true;
+    credit_at_end(doc.prose_of(&s.span))
+}
+
+/// Whether the sentence ends with a credit. The pattern is anchored at the end and a credit
+/// is short, so only the tail is searched, and only when it has a parenthesis or a dash.
+fn credit_at_end(text: &str) -> bool {
+    let mut from = text.len().saturating_sub(400);
+    while !text.is_char_boundary(from) {
+        from += 1;
     }
-    false
+    let tail = &text[from..];
+    (tail.contains(')') || tail.contains('—') || tail.contains('–')) && CREDIT.is_match(tail)
 }
 
 /// A list item (or table-like line) under a sourced lead-in ending with ':'.
