@@ -94,6 +94,22 @@ fn main() {
         std::mem::size_of::<byline::analysis::PersonMention>(),
         std::mem::size_of::<byline::analysis::EventMention>()
     );
+    // Breakdown: text, compact analyses, and (by difference) the cross-file indexes.
+    let l0 = LIVE.load(Ordering::Relaxed);
+    let texts: Vec<std::sync::Arc<str>> = files.iter().map(|f| f.text.to_string().into()).collect();
+    let l1 = LIVE.load(Ordering::Relaxed);
+    let analyses: Vec<byline::analysis::FileAnalysis> = files
+        .iter()
+        .map(|f| f.analysis.deep_clone_compact())
+        .collect();
+    let l2 = LIVE.load(Ordering::Relaxed);
+    println!(
+        "breakdown: text {:.1} MB, analyses {:.1} MB, indexes and file table ~{:.1} MB",
+        (l1 - l0) as f64 / 1e6,
+        (l2 - l1) as f64 / 1e6,
+        (live as f64 - (l2 - l0) as f64) / 1e6
+    );
+    drop((texts, analyses));
     drop(files);
     let live_ws = LIVE.load(Ordering::Relaxed);
     drop(ws);

@@ -289,6 +289,13 @@ impl FileAnalysis {
         self.people.shrink_to_fit();
         self.events.shrink_to_fit();
     }
+
+    /// A compact copy with every vector and string allocated to fit (for memory accounting).
+    pub fn deep_clone_compact(&self) -> FileAnalysis {
+        let mut c = self.clone();
+        c.compact();
+        c
+    }
 }
 
 /// Analyse one article. Never panics; total on any `&str`.

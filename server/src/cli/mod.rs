@@ -156,16 +156,14 @@ pub fn load(paths: &[String]) -> Result<Loaded, CliError> {
 
 /// Collect every file's findings, sorted by displayed path.
 pub fn reports(loaded: &Loaded) -> Vec<FileReport> {
-    let mut out = Vec::new();
-    for f in loaded.workspace.all_files() {
-        out.push(FileReport {
-            display: loaded.display(&f.path),
-            abs: f.path.clone(),
-            text: f.text.clone(),
-            findings: loaded.workspace.diagnostics(f.id),
-            config_problems: Vec::new(),
-        });
-    }
+    let files = loaded.workspace.all_files();
+    let mut out = par_map(&files, |f| FileReport {
+        display: loaded.display(&f.path),
+        abs: f.path.clone(),
+        text: f.text.clone(),
+        findings: loaded.workspace.diagnostics(f.id),
+        config_problems: Vec::new(),
+    });
     for (path, problems) in &loaded.configs {
         if problems.is_empty() {
             continue;
@@ -183,6 +181,25 @@ pub fn reports(loaded: &Loaded) -> Vec<FileReport> {
     out
 }
 
+/// `items.iter().map(f).collect()` on every core, in order (scoped threads, one chunk each).
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 64 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
 /// `byline check`. Returns the exit code.
 pub fn check(
     paths: &[String],
@@ -196,7 +213,8 @@ pub fn check(
     }
     let reports = reports(&loaded);
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Block-buffered: a locked stdout flushes at every newline, one syscall per JSON line.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let res = match format {
         Format::Human => human::render(&mut out, &reports, color),
         Format::Json => {
@@ -206,7 +224,8 @@ pub fn check(
                 .and_then(|_| std::io::Write::write_all(&mut out, b"\n"))
         }
         Format::Sarif => sarif::render(&mut out, &reports),
-    };
+    }
+    .and_then(|_| std::io::Write::flush(&mut out));
     if let Err(e) = res {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return Err(CliError::Io {
@@ -226,25 +245,23 @@ pub fn check(
 
 /// The JSON contract of `byline check --format json`.
 pub fn check_json(reports: &[FileReport]) -> serde_json::Value {
-    let files: Vec<serde_json::Value> = reports
-        .iter()
-        .map(|r| {
-            let t = Text::new(&r.text, Encoding::Utf16);
-            let uri = convert::path_to_uri(&r.abs);
-            let mut diags: Vec<serde_json::Value> = r
-                .findings
-                .iter()
-                .map(|f| {
-                    serde_json::to_value(convert::diagnostic(&t, uri.as_ref(), f))
-                        .unwrap_or_default()
-                })
-                .collect();
-            diags.extend(r.config_problems.iter().map(|p| {
+    let files: Vec<serde_json::Value> = par_map(reports, |r| {
+        let t = Text::new(&r.text, Encoding::Utf16);
+        let uri = convert::path_to_uri(&r.abs);
+        let mut diags: Vec<serde_json::Value> = r
+            .findings
+            .iter()
+            .map(|f| {
+                serde_json::to_value(convert::diagnostic(&t, uri.as_ref(), f)).unwrap_or_default()
+            })
+            .collect();
+        diags.extend(
+            r.config_problems.iter().map(|p| {
                 serde_json::to_value(convert::config_diagnostic(&t, p)).unwrap_or_default()
-            }));
-            json!({"path": r.display, "diagnostics": diags})
-        })
-        .collect();
+            }),
+        );
+        json!({"path": r.display, "diagnostics": diags})
+    });
     json!({"version": 1, "files": files})
 }
 

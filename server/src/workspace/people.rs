@@ -60,6 +60,9 @@ pub struct PeopleIndex {
     kb_people: usize,
     /// One-deletion neighbourhood of known surnames (for `name_variants`): variant → surnames.
     deletions: HashMap<String, HashSet<String>>,
+    /// Memo of `files_mentioning` (a popular person has thousands of mentions and
+    /// `name_variants` asks for every full name in a file); emptied by every change.
+    files_memo: std::sync::Mutex<HashMap<String, usize>>,
 }
 
 /// Normalised full-name key: lower case, diacritics folded, dots and initials dropped.
@@ -95,6 +98,7 @@ impl PeopleIndex {
     /// Record the knowledge base's people (call when `byline.toml` changes; O(KB)).
     /// `update_file` calls it when the KB's size changed since the last call.
     pub fn set_kb(&mut self, kb: &KbIndex) {
+        self.forget_memo();
         let old: Vec<String> = self.kb_surnames.keys().cloned().collect();
         self.kb_surnames.clear();
         self.kb_names.clear();
@@ -122,6 +126,7 @@ impl PeopleIndex {
 
     /// Replace `file`'s contributions with `people` (its current analysis).
     pub fn update_file(&mut self, file: u32, people: &[PersonMention], kb: &KbIndex) {
+        self.forget_memo();
         if kb.people.len() != self.kb_people {
             self.set_kb(kb);
         }
@@ -170,6 +175,7 @@ impl PeopleIndex {
 
     /// Forget everything `file` contributed.
     pub fn remove_file(&mut self, file: u32) {
+        self.forget_memo();
         let Some(links) = self.files.remove(&file) else {
             return;
         };
@@ -350,7 +356,28 @@ impl PeopleIndex {
     }
 
     /// Number of distinct files mentioning the person.
+    fn forget_memo(&mut self) {
+        self.files_memo
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// How many files mention the person `key` (directly or by a surname only they have).
     pub fn files_mentioning(&self, key: &str) -> usize {
+        let memo = |m: &mut HashMap<String, usize>| m.get(key).copied();
+        if let Some(n) = memo(&mut self.files_memo.lock().unwrap_or_else(|e| e.into_inner())) {
+            return n;
+        }
+        let n = self.count_files(key);
+        self.files_memo
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string(), n);
+        n
+    }
+
+    fn count_files(&self, key: &str) -> usize {
         let mut last = None;
         let mut n = 0;
         for (f, _) in self.mentions(key) {
