@@ -109,7 +109,25 @@ fn main() {
         (l2 - l1) as f64 / 1e6,
         (live as f64 - (l2 - l0) as f64) / 1e6
     );
-    drop((texts, analyses));
+    let kb = byline::analysis::KbIndex::default();
+    let l3 = LIVE.load(Ordering::Relaxed);
+    let mut pi = byline::workspace::PeopleIndex::default();
+    for f in &files {
+        pi.update_file(f.id, &f.analysis.people, &kb);
+    }
+    let l4 = LIVE.load(Ordering::Relaxed);
+    let mut ei = byline::workspace::EventIndex::new();
+    for f in &files {
+        ei.update_file(f.id, &f.analysis.events, f.analysis.meta.date, &kb);
+    }
+    ei.recluster_all(&kb);
+    let l5 = LIVE.load(Ordering::Relaxed);
+    println!(
+        "           people index {:.1} MB, event index {:.1} MB",
+        (l4 - l3) as f64 / 1e6,
+        (l5 - l4) as f64 / 1e6
+    );
+    drop((texts, analyses, pi, ei));
     drop(files);
     let live_ws = LIVE.load(Ordering::Relaxed);
     drop(ws);

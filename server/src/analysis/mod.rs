@@ -21,9 +21,14 @@ pub mod rules;
 pub mod sentences;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+
+/// A shared immutable string. Analyses create them; the workspace interns the ones of the files
+/// it keeps (`FileAnalysis::intern`), so a name mentioned in 5,000 articles is stored once.
+pub type Str = Arc<str>;
 
 pub use document::{DateSource, DocMeta, Document};
 pub use kb::KbIndex;
@@ -95,29 +100,29 @@ pub enum PersonRole {
 pub struct RoleText {
     pub span: Span,
     /// Verbatim text ("top Élysée adviser").
-    pub text: String,
+    pub text: Str,
     /// Normalised for grouping ("elysee adviser"): lowercase, no articles/adjectives of degree.
-    pub normalized: String,
+    pub normalized: Str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PersonMention {
     pub span: Span,
     /// Surface text of `span`.
-    pub text: String,
+    pub text: Str,
     pub form: MentionForm,
     pub role: PersonRole,
     /// Canonical key for grouping inside this article: the full name as introduced in this
     /// article ("Sergei Ryabkov") when known, else the surface surname ("Ryabkov").
-    pub name: String,
+    pub name: Str,
     /// Lower-cased surname used for cross-article resolution ("ryabkov").
-    pub surname: String,
+    pub surname: Str,
     /// True when `name` is a full name (resolved in this article or given in full here).
     pub resolved: bool,
     /// Knowledge-base person id when the mention matched the KB.
-    pub kb_id: Option<String>,
+    pub kb_id: Option<Str>,
     /// Title or role the text attaches to this mention, if any.
-    pub title: Option<RoleText>,
+    pub title: Option<Box<RoleText>>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -148,27 +153,27 @@ pub enum EventClass {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EventMention {
     pub span: Span,
-    pub text: String,
+    pub text: Str,
     /// Lower-cased trigger noun ("summit").
-    pub trigger: String,
+    pub trigger: Str,
     /// Lexicon group of the trigger ("talks", "summit", "negotiations" → "meeting"): mentions
     /// link across articles only within one class and group. Defaults to the trigger word.
-    pub group: String,
+    pub group: Str,
     pub class: EventClass,
     /// Normalised place (city) if known: "geneva".
-    pub place: Option<String>,
+    pub place: Option<Str>,
     /// Normalised parties ("us", "russia").
-    pub parties: Vec<String>,
+    pub parties: Vec<Str>,
     /// People (names as in `PersonMention::name`) taking part.
-    pub participants: Vec<String>,
+    pub participants: Vec<Str>,
     /// Date of the event if stated or resolvable.
     pub date: Option<NaiveDate>,
     /// "three-hour", "two-day".
-    pub extent: Option<String>,
+    pub extent: Option<Str>,
     /// Bare anaphor ("the talks"): index into `FileAnalysis::events` of its antecedent.
     pub antecedent: Option<usize>,
     /// Knowledge-base event id when an alias or name matched.
-    pub kb_id: Option<String>,
+    pub kb_id: Option<Str>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,6 +293,36 @@ impl FileAnalysis {
         self.findings = Vec::new();
         self.people.shrink_to_fit();
         self.events.shrink_to_fit();
+    }
+
+    /// Pass every shared string of the kept analysis (people and events) through `f`, which
+    /// may replace it with an equal, shared one (the workspace's interner).
+    pub fn intern_with(&mut self, f: &mut dyn FnMut(&mut Str)) {
+        for m in &mut self.people {
+            f(&mut m.text);
+            f(&mut m.name);
+            f(&mut m.surname);
+            if let Some(k) = &mut m.kb_id {
+                f(k);
+            }
+            if let Some(t) = &mut m.title {
+                f(&mut t.text);
+                f(&mut t.normalized);
+            }
+        }
+        for e in &mut self.events {
+            f(&mut e.text);
+            f(&mut e.trigger);
+            f(&mut e.group);
+            for x in e.place.iter_mut().chain(&mut e.extent).chain(&mut e.kb_id) {
+                f(x);
+            }
+            for x in e.parties.iter_mut().chain(&mut e.participants) {
+                f(x);
+            }
+            e.parties.shrink_to_fit();
+            e.participants.shrink_to_fit();
+        }
     }
 
     /// A compact copy with every vector and string allocated to fit (for memory accounting).

@@ -533,7 +533,7 @@ pub async fn document_symbols(
     let mut syms = Vec::new();
     for (key, i) in first_mentions(st, &entry) {
         let m = &entry.analysis.people[i];
-        let detail = m.title.as_ref().map(|r| r.text.clone());
+        let detail = m.title.as_ref().map(|r| r.text.to_string());
         syms.push(DocumentSymbol {
             name: st.ws.person_name(&key),
             detail,
@@ -554,7 +554,10 @@ pub async fn document_symbols(
         if !seen.insert(key.clone()) || e.antecedent.is_some() {
             continue;
         }
-        let name = st.ws.event_summary(&key).map_or(e.text.clone(), |s| s.name);
+        let name = st
+            .ws
+            .event_summary(&key)
+            .map_or(e.text.to_string(), |s| s.name);
         syms.push(DocumentSymbol {
             name,
             detail: Some(format!("{:?}", e.class).to_lowercase()),

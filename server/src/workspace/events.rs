@@ -1038,7 +1038,7 @@ mod tests {
     fn key_of(idx: &EventIndex, ev: &[Vec<EventMention>], file: usize, trigger: &str) -> String {
         let m = ev[file]
             .iter()
-            .position(|e| e.trigger == trigger)
+            .position(|e| &*e.trigger == trigger)
             .unwrap_or_else(|| panic!("no {trigger} in file {file}: {:#?}", ev[file]));
         idx.cluster_of(file as u32, m).unwrap()
     }

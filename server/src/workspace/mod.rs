@@ -159,6 +159,9 @@ pub struct Workspace {
     /// Keep only what cross-file queries need for files the editor has not opened (the
     /// server sets this; the CLI keeps findings with their fixes).
     compact: std::sync::atomic::AtomicBool,
+    /// Shared copies of the names, triggers and places in compact analyses: a popular name is
+    /// stored once however many articles mention it. Grows with the distinct strings seen.
+    strings: dashmap::DashSet<crate::analysis::Str>,
 }
 
 static DATE_IN_NAME: LazyLock<Regex> =
@@ -200,6 +203,14 @@ impl Workspace {
 
     fn compact_disk_files(&self) -> bool {
         self.compact.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn intern(&self, s: &mut crate::analysis::Str) {
+        if let Some(shared) = self.strings.get(&**s) {
+            *s = shared.key().clone();
+        } else {
+            self.strings.insert(s.clone());
+        }
     }
 
     // -- roots and configuration ---------------------------------------------------------
@@ -407,6 +418,7 @@ impl Workspace {
         let mut analysis = self.analyze(path, &text);
         if self.compact_disk_files() {
             analysis.compact();
+            analysis.intern_with(&mut |s| self.intern(s));
         }
         let analysis = Arc::new(analysis);
         if self.file_by_path(path).is_some_and(|f| f.open) {
@@ -619,10 +631,10 @@ impl Workspace {
             };
             if let Some(role) = &m.title {
                 let g = groups
-                    .entry(role.normalized.clone())
+                    .entry(role.normalized.to_string())
                     .or_insert_with(|| RoleGroup {
-                        normalized: role.normalized.clone(),
-                        text: role.text.clone(),
+                        normalized: role.normalized.to_string(),
+                        text: role.text.to_string(),
                         count: 0,
                         places: Vec::new(),
                     });

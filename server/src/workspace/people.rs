@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::analysis::kb::KbTarget;
 use crate::analysis::kb::{name_key, surname_of};
-use crate::analysis::{KbIndex, MentionForm, PersonMention, PersonRole};
+use crate::analysis::{KbIndex, MentionForm, PersonMention, PersonRole, Str};
 
 /// Who a mention refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,8 +36,8 @@ pub enum Resolution {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Link {
-    Direct(String),
-    Bare(String),
+    Direct(Str),
+    Bare(Str),
 }
 
 #[derive(Debug, Default)]
@@ -63,6 +63,8 @@ pub struct PeopleIndex {
     /// Memo of `files_mentioning` (a popular person has thousands of mentions and
     /// `name_variants` asks for every full name in a file); emptied by every change.
     files_memo: std::sync::Mutex<HashMap<String, usize>>,
+    /// One shared copy of each link key (a file's links hold these, one per mention).
+    link_keys: HashSet<Str>,
 }
 
 /// Normalised full-name key: lower case, diacritics folded, dots and initials dropped.
@@ -133,39 +135,45 @@ impl PeopleIndex {
         self.remove_file(file);
         let mut links = Vec::with_capacity(people.len());
         for (i, m) in people.iter().enumerate() {
-            let link = link_of(m);
+            let link = match link_of(m) {
+                (true, k) => Link::Direct(self.link_key(k)),
+                (false, k) => Link::Bare(self.link_key(k)),
+            };
             match &link {
                 Link::Direct(key) => {
                     self.direct
-                        .entry(key.clone())
+                        .entry(key.to_string())
                         .or_default()
                         .insert((file, i));
                     *self
                         .spellings
-                        .entry(key.clone())
+                        .entry(key.to_string())
                         .or_default()
-                        .entry(m.name.clone())
+                        .entry(m.name.to_string())
                         .or_default() += 1;
                     if m.role == PersonRole::Subject {
                         let s = if m.surname.is_empty() {
                             surname_key(&m.name)
                         } else {
-                            m.surname.clone()
+                            m.surname.to_string()
                         };
                         self.key_surname
-                            .entry(key.clone())
+                            .entry(key.to_string())
                             .or_insert_with(|| s.clone());
-                        let s = self.key_surname[key].clone();
+                        let s = self.key_surname[&**key].clone();
                         let e = self.surname_keys.entry(s.clone()).or_default();
                         let fresh = e.is_empty();
-                        *e.entry(key.clone()).or_default() += 1;
+                        *e.entry(key.to_string()).or_default() += 1;
                         if fresh {
                             self.index_surname(&s);
                         }
                     }
                 }
                 Link::Bare(s) => {
-                    self.bare.entry(s.clone()).or_default().insert((file, i));
+                    self.bare
+                        .entry(s.to_string())
+                        .or_default()
+                        .insert((file, i));
                 }
             }
             links.push(link);
@@ -182,36 +190,36 @@ impl PeopleIndex {
         for (i, link) in links.into_iter().enumerate() {
             match link {
                 Link::Direct(key) => {
-                    if let Some(set) = self.direct.get_mut(&key) {
+                    if let Some(set) = self.direct.get_mut(&*key) {
                         set.remove(&(file, i));
                         if set.is_empty() {
-                            self.direct.remove(&key);
-                            self.spellings.remove(&key);
+                            self.direct.remove(&*key);
+                            self.spellings.remove(&*key);
                         }
                     }
-                    if let Some(s) = self.key_surname.get(&key).cloned() {
-                        if let Some(e) = self.surname_keys.get_mut(&s) {
-                            if let Some(c) = e.get_mut(&key) {
+                    if let Some(s) = self.key_surname.get(&*key).cloned() {
+                        if let Some(e) = self.surname_keys.get_mut(&*s) {
+                            if let Some(c) = e.get_mut(&*key) {
                                 *c -= 1;
                                 if *c == 0 {
-                                    e.remove(&key);
+                                    e.remove(&*key);
                                 }
                             }
                             if e.is_empty() {
-                                self.surname_keys.remove(&s);
-                                self.unindex_surname_if_unused(&s);
+                                self.surname_keys.remove(&*s);
+                                self.unindex_surname_if_unused(&*s);
                             }
                         }
-                        if !self.direct.contains_key(&key) && !key.starts_with("kb:") {
-                            self.key_surname.remove(&key);
+                        if !self.direct.contains_key(&*key) && !key.starts_with("kb:") {
+                            self.key_surname.remove(&*key);
                         }
                     }
                 }
                 Link::Bare(s) => {
-                    if let Some(set) = self.bare.get_mut(&s) {
+                    if let Some(set) = self.bare.get_mut(&*s) {
                         set.remove(&(file, i));
                         if set.is_empty() {
-                            self.bare.remove(&s);
+                            self.bare.remove(&*s);
                         }
                     }
                 }
@@ -249,7 +257,7 @@ impl PeopleIndex {
     /// Who mention `mention` of `file` refers to.
     pub fn resolve(&self, file: u32, mention: usize) -> Resolution {
         match self.files.get(&file).and_then(|l| l.get(mention)) {
-            Some(Link::Direct(k)) => Resolution::Person(k.clone()),
+            Some(Link::Direct(k)) => Resolution::Person(k.to_string()),
             Some(Link::Bare(s)) => self.resolve_surname(s),
             None => Resolution::Unknown,
         }
@@ -356,6 +364,15 @@ impl PeopleIndex {
     }
 
     /// Number of distinct files mentioning the person.
+    fn link_key(&mut self, k: String) -> Str {
+        if let Some(x) = self.link_keys.get(k.as_str()) {
+            return x.clone();
+        }
+        let x: Str = k.into();
+        self.link_keys.insert(x.clone());
+        x
+    }
+
     fn forget_memo(&mut self) {
         self.files_memo
             .get_mut()
@@ -504,22 +521,23 @@ impl PeopleIndex {
     }
 }
 
-fn link_of(m: &PersonMention) -> Link {
+/// Where a mention links: (true, cluster key) or (false, bare surname).
+fn link_of(m: &PersonMention) -> (bool, String) {
     if let Some(id) = &m.kb_id {
-        return Link::Direct(format!("kb:{id}"));
+        return (true, format!("kb:{id}"));
     }
     if m.role != PersonRole::Subject {
-        return Link::Direct(format!("author:{}", full_key(&m.name)));
+        return (true, format!("author:{}", full_key(&m.name)));
     }
     if m.resolved {
-        return Link::Direct(full_key(&m.name));
+        return (true, full_key(&m.name));
     }
     let s = if m.surname.is_empty() {
         surname_key(&m.name)
     } else {
-        m.surname.clone()
+        m.surname.to_string()
     };
-    Link::Bare(s)
+    (false, s)
 }
 
 fn deletions(s: &str) -> Vec<String> {
@@ -596,7 +614,7 @@ mod tests {
         let kb = KbIndex::default();
         let (idx, all) = three(&kb);
         // File 1, "Ryabkov" (unresolved in the article) → the unique Ryabkov of the workspace.
-        let i = all[1].iter().position(|m| m.text == "Ryabkov").unwrap();
+        let i = all[1].iter().position(|m| &*m.text == "Ryabkov").unwrap();
         assert_eq!(
             idx.resolve(1, i),
             Resolution::Person("sergei ryabkov".into())
@@ -609,7 +627,7 @@ mod tests {
             Some("Sergei Ryabkov")
         );
         // "Thorsen" in file 1 is ambiguous: two Thorsens in file 2.
-        let j = all[1].iter().position(|m| m.text == "Thorsen").unwrap();
+        let j = all[1].iter().position(|m| &*m.text == "Thorsen").unwrap();
         match idx.resolve(1, j) {
             Resolution::Ambiguous(keys) => assert_eq!(
                 keys,
@@ -629,7 +647,7 @@ mod tests {
         let (mut idx, all) = three(&kb);
         // Removing the only full-name Ryabkov leaves the bare surnames in a surname cluster.
         idx.remove_file(0);
-        let i = all[1].iter().position(|m| m.text == "Ryabkov").unwrap();
+        let i = all[1].iter().position(|m| &*m.text == "Ryabkov").unwrap();
         assert_eq!(
             idx.resolve(1, i),
             Resolution::Person("surname:ryabkov".into())
@@ -639,7 +657,7 @@ mod tests {
         // Removing one Thorsen makes the surname unique again.
         let p = analyse("Energy Minister Mikkel Thorsen rejected that.", &kb);
         idx.update_file(2, &p, &kb);
-        let j = all[1].iter().position(|m| m.text == "Thorsen").unwrap();
+        let j = all[1].iter().position(|m| &*m.text == "Thorsen").unwrap();
         assert_eq!(
             idx.resolve(1, j),
             Resolution::Person("mikkel thorsen".into())

@@ -921,7 +921,7 @@ impl SentCtx<'_, '_> {
                             .find(|m| {
                                 m.span.start <= t.s && t.s < m.span.end.max(m.span.start + 1) + 3
                             })
-                            .map(|m| m.name.clone())
+                            .map(|m| m.name.to_string())
                             .or_else(|| {
                                 reg.persons
                                     .iter()
@@ -1013,7 +1013,7 @@ impl SentCtx<'_, '_> {
                         .iter()
                         .rev()
                         .find(|m| m.span.start == t.s)
-                        .map(|m| m.name.clone())
+                        .map(|m| m.name.to_string())
                         .or_else(|| {
                             reg.persons
                                 .iter()

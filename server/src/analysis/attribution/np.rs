@@ -789,7 +789,7 @@ impl Env<'_> {
             .iter()
             .rev()
             .find(|m| m.role == PersonRole::Subject)
-            .map(|m| (m.span.start, m.name.clone()));
+            .map(|m| (m.span.start, m.name.to_string()));
         let j = reg.persons.partition_point(|(o, _)| *o <= offset);
         let from_reg = j.checked_sub(1).map(|k| reg.persons[k].clone());
         match (from_people, from_reg) {
@@ -986,7 +986,7 @@ pub fn classify(env: &Env<'_>, reg: &mut Registry, toks: &[Tok], sent_start: usi
             return Some(Src {
                 span: m.span.clone(),
                 kind: SourceKind::NamedPerson,
-                person: Some(m.name.clone()),
+                person: Some(m.name.to_string()),
             });
         }
     }

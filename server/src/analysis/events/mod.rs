@@ -839,7 +839,7 @@ struct Quals {
     place: Option<String>,
     /// Place known to the gazetteer (hard constraint when linking).
     parties: Vec<String>,
-    participants: Vec<String>,
+    participants: Vec<super::Str>,
     date: Option<NaiveDate>,
     extent: Option<String>,
 }
@@ -982,17 +982,17 @@ pub fn find_events(
         parties.dedup();
         out.push(EventMention {
             span: f.span.clone(),
-            text,
-            trigger,
-            group: f.group.clone(),
+            text: text.into(),
+            trigger: trigger.into(),
+            group: f.group.as_str().into(),
             class: f.class,
-            place: f.quals.place.clone(),
-            parties,
+            place: f.quals.place.as_deref().map(Into::into),
+            parties: parties.iter().map(|s| s.as_str().into()).collect(),
             participants: f.quals.participants.clone(),
             date: f.quals.date,
-            extent: f.quals.extent.clone(),
+            extent: f.quals.extent.as_deref().map(Into::into),
             antecedent,
-            kb_id: f.kb_id.clone(),
+            kb_id: f.kb_id.as_deref().map(Into::into),
         });
     }
     out
@@ -1212,7 +1212,7 @@ impl<'d> Detector<'d, '_> {
         // A title before the name: a person the people analysis did not see.
         let first = t.word(i).unwrap_or("");
         if self.titles.contains_ignore_case(first) || t.is_possessive(j - 1) || as_party {
-            let n = name.to_string();
+            let n: super::Str = name.into();
             if !n.is_empty() && !q.participants.contains(&n) {
                 q.participants.push(n);
             }
@@ -1538,7 +1538,7 @@ impl<'d> Detector<'d, '_> {
         in_list(F_SPEECH, word_after) || in_list(F_SPEECH, w1) || in_list(F_SPEECH, w2)
     }
 
-    fn main_people(&self) -> Vec<String> {
+    fn main_people(&self) -> Vec<super::Str> {
         let lede_end = self.doc.sentences.get(2).map_or(usize::MAX, |s| s.span.end);
         let mut counts: Vec<(&str, u32, bool)> = Vec::new();
         for p in self
@@ -1550,21 +1550,17 @@ impl<'d> Detector<'d, '_> {
                 continue;
             }
             let early = p.span.start < lede_end;
-            match counts.iter_mut().find(|c| c.0 == p.name) {
+            match counts.iter_mut().find(|c| c.0 == &*p.name) {
                 Some(c) => {
                     c.1 += 1;
                     c.2 |= early;
                 }
-                None => counts.push((p.name.as_str(), 1, early)),
+                None => counts.push((&*p.name, 1, early)),
             }
         }
         counts.retain(|c| c.1 >= 2 || c.2);
         counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-        counts
-            .into_iter()
-            .take(3)
-            .map(|c| c.0.to_string())
-            .collect()
+        counts.into_iter().take(3).map(|c| c.0.into()).collect()
     }
 
     /// Knowledge-base event names and aliases: anchor overlapping mentions, add the others.

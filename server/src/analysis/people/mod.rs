@@ -1043,7 +1043,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                     let t = self.toks[k + 1];
                     let mut alias = m.clone();
                     alias.span = t.range();
-                    alias.text = self.doc.text.get(t.range()).unwrap_or("").to_string();
+                    alias.text = self.doc.text.get(t.range()).unwrap_or("").into();
                     alias.form = MentionForm::Alias;
                     alias.title = None;
                     out.push(alias);
@@ -1091,14 +1091,14 @@ impl<'d, 'a> Detector<'d, 'a> {
                 .map(|r| self.role_text(r));
             out.push(PersonMention {
                 span: span.clone(),
-                text,
+                text: text.into(),
                 form,
                 role: PersonRole::Subject,
-                name: e.name.clone(),
-                surname: name_key(super::kb::surname_of(&e.name)),
+                name: e.name.as_str().into(),
+                surname: name_key(super::kb::surname_of(&e.name)).into(),
                 resolved: true,
-                kb_id: Some(e.id.clone()),
-                title,
+                kb_id: Some(e.id.as_str().into()),
+                title: title.map(Box::new),
             });
         }
         out
@@ -1268,8 +1268,8 @@ impl<'d, 'a> Detector<'d, 'a> {
         let normalized = normalize_role(&text);
         RoleText {
             span: s..e,
-            text,
-            normalized,
+            text: text.into(),
+            normalized: normalized.into(),
         }
     }
 
@@ -1293,14 +1293,14 @@ impl<'d, 'a> Detector<'d, 'a> {
         let title = c.title.or(c.appos).map(|r| self.role_text(r));
         PersonMention {
             span: s..e,
-            text: self.doc.text.get(s..e).unwrap_or("").to_string(),
+            text: self.doc.text.get(s..e).unwrap_or("").into(),
             form,
             role: PersonRole::Subject,
-            name,
-            surname: name_key(surname),
+            name: name.into(),
+            surname: name_key(surname).into(),
             resolved,
-            kb_id,
-            title,
+            kb_id: kb_id.map(Into::into),
+            title: title.map(Box::new),
         }
     }
 
@@ -1381,8 +1381,8 @@ impl<'d, 'a> Detector<'d, 'a> {
             let single = !name.contains(' ');
             out.push(PersonMention {
                 span,
-                surname: name_key(super::kb::surname_of(&name)),
-                text,
+                surname: name_key(super::kb::surname_of(&name)).into(),
+                text: text.into(),
                 form: if single {
                     MentionForm::Surname
                 } else {
@@ -1390,7 +1390,7 @@ impl<'d, 'a> Detector<'d, 'a> {
                 },
                 role,
                 resolved: !single,
-                name,
+                name: name.into(),
                 kb_id: None,
                 title: None,
             });
@@ -1447,18 +1447,18 @@ impl<'d, 'a> Detector<'d, 'a> {
                 let p = &self.ctx.kb.people[pi];
                 out.push(PersonMention {
                     span: s..e,
-                    text: text.to_string(),
+                    text: text.into(),
                     form: MentionForm::RoleOnly,
                     role: PersonRole::Subject,
-                    name: p.name.clone(),
-                    surname: name_key(super::kb::surname_of(&p.name)),
+                    name: p.name.as_str().into(),
+                    surname: name_key(super::kb::surname_of(&p.name)).into(),
                     resolved: true,
-                    kb_id: Some(p.id.clone()),
-                    title: Some(RoleText {
+                    kb_id: Some(p.id.as_str().into()),
+                    title: Some(Box::new(RoleText {
                         span: s..e,
-                        text: text.to_string(),
-                        normalized: normalize_role(text),
-                    }),
+                        text: text.into(),
+                        normalized: normalize_role(text).into(),
+                    })),
                 });
             }
         }

@@ -11,11 +11,14 @@ fn people(t: &str) -> Vec<PersonMention> {
 
 /// (surface text, name) of every mention.
 fn names(t: &str) -> Vec<(String, String)> {
-    people(t).into_iter().map(|m| (m.text, m.name)).collect()
+    people(t)
+        .into_iter()
+        .map(|m| (m.text.to_string(), m.name.to_string()))
+        .collect()
 }
 
 fn texts(t: &str) -> Vec<String> {
-    people(t).into_iter().map(|m| m.text).collect()
+    people(t).into_iter().map(|m| m.text.to_string()).collect()
 }
 
 fn pair(a: &str, b: &str) -> (String, String) {
@@ -27,14 +30,17 @@ fn title_cued_full_name() {
     let t = "Deputy Foreign Minister Sergei Ryabkov said on Thursday that talks would go on.";
     let p = people(t);
     assert_eq!(p.len(), 1, "{p:?}");
-    assert_eq!(p[0].text, "Sergei Ryabkov");
+    assert_eq!(&*p[0].text, "Sergei Ryabkov");
     assert_eq!(p[0].form, MentionForm::FullName);
-    assert_eq!(p[0].title.as_ref().unwrap().text, "Deputy Foreign Minister");
     assert_eq!(
-        p[0].title.as_ref().unwrap().normalized,
+        &*p[0].title.as_ref().unwrap().text,
+        "Deputy Foreign Minister"
+    );
+    assert_eq!(
+        &*p[0].title.as_ref().unwrap().normalized,
         "deputy foreign minister"
     );
-    assert_eq!(p[0].surname, "ryabkov");
+    assert_eq!(&*p[0].surname, "ryabkov");
     assert!(p[0].resolved);
 }
 
@@ -70,7 +76,7 @@ fn titles_of_many_kinds() {
 fn titled_surname_and_honorifics() {
     let t = "Emmanuel Macron spoke first. Later, President Macron said the talks were useful, and Ms. Frederiksen agreed.";
     let p = people(t);
-    let forms: Vec<_> = p.iter().map(|m| (m.text.as_str(), m.form)).collect();
+    let forms: Vec<_> = p.iter().map(|m| (m.text.as_ref(), m.form)).collect();
     assert_eq!(
         forms,
         vec![
@@ -79,9 +85,9 @@ fn titled_surname_and_honorifics() {
             ("Ms. Frederiksen", MentionForm::TitledSurname)
         ]
     );
-    assert_eq!(p[1].name, "Emmanuel Macron");
+    assert_eq!(&*p[1].name, "Emmanuel Macron");
     assert!(p[1].resolved);
-    assert_eq!(p[2].name, "Frederiksen");
+    assert_eq!(&*p[2].name, "Frederiksen");
     assert!(!p[2].resolved);
 }
 
@@ -91,23 +97,23 @@ fn appositive_after_and_before() {
     let p = people(t);
     assert_eq!(p.len(), 1);
     assert_eq!(
-        p[0].title.as_ref().unwrap().text,
+        &*p[0].title.as_ref().unwrap().text,
         "the national security adviser"
     );
     assert_eq!(
-        p[0].title.as_ref().unwrap().normalized,
+        &*p[0].title.as_ref().unwrap().normalized,
         "national security adviser"
     );
 
     let t = "The French ambassador to Germany, Anne-Marie Descôtes, told reporters the visit would go ahead.";
     let p = people(t);
     assert_eq!(p.len(), 1, "{p:?}");
-    assert_eq!(p[0].text, "Anne-Marie Descôtes");
+    assert_eq!(&*p[0].text, "Anne-Marie Descôtes");
     assert_eq!(
-        p[0].title.as_ref().unwrap().text,
+        &*p[0].title.as_ref().unwrap().text,
         "The French ambassador to Germany"
     );
-    assert_eq!(p[0].surname, "descotes");
+    assert_eq!(&*p[0].surname, "descotes");
 }
 
 #[test]
@@ -136,8 +142,8 @@ fn second_references_resolve_in_article() {
     let p = people(t);
     assert_eq!(p.len(), 3);
     for m in &p[1..] {
-        assert_eq!(m.text, "Ryabkov");
-        assert_eq!(m.name, "Sergei Ryabkov");
+        assert_eq!(&*m.text, "Ryabkov");
+        assert_eq!(&*m.name, "Sergei Ryabkov");
         assert_eq!(m.form, MentionForm::Surname);
         assert!(m.resolved);
     }
@@ -150,7 +156,7 @@ fn surname_before_full_name_resolves() {
     let t = "Ryabkov's description of the talks was brief. Deputy Foreign Minister Sergei Ryabkov spoke for ten minutes.";
     let p = people(t);
     assert_eq!(p.len(), 2, "{p:?}");
-    assert_eq!(p[0].name, "Sergei Ryabkov");
+    assert_eq!(&*p[0].name, "Sergei Ryabkov");
 }
 
 #[test]
@@ -158,9 +164,9 @@ fn unresolved_surname_stays_surname() {
     let t = "Some say Ryabkov, who has allegedly been sidelined, was not consulted.";
     let p = people(t);
     assert_eq!(p.len(), 1, "{p:?}");
-    assert_eq!(p[0].name, "Ryabkov");
+    assert_eq!(&*p[0].name, "Ryabkov");
     assert!(!p[0].resolved);
-    assert_eq!(p[0].surname, "ryabkov");
+    assert_eq!(&*p[0].surname, "ryabkov");
 }
 
 #[test]
@@ -190,7 +196,10 @@ fn particles_and_diacritics() {
         vec!["Recep Tayyip Erdoğan"]
     );
     let p = people("Ursula von der Leyen arrived. Von der Leyen said the plan was ready.");
-    assert!(p.iter().all(|m| m.name == "Ursula von der Leyen"), "{p:?}");
+    assert!(
+        p.iter().all(|m| &*m.name == "Ursula von der Leyen"),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -213,8 +222,8 @@ fn headlines_repeat_known_names_only() {
     let t = "Ryabkov Warns On Missile Plans In Geneva\n\nDeputy Foreign Minister Sergei Ryabkov said on Thursday that the talks were useful.\n";
     let p = people(t);
     assert_eq!(p.len(), 2, "{p:?}");
-    assert_eq!(p[0].text, "Ryabkov");
-    assert_eq!(p[0].name, "Sergei Ryabkov");
+    assert_eq!(&*p[0].text, "Ryabkov");
+    assert_eq!(&*p[0].name, "Sergei Ryabkov");
     // Headline words are not people.
     let t = "Talks Resume In Geneva As Deadline Looms\n\nThe talks resumed on Monday.\n";
     assert!(people(t).is_empty());
@@ -224,7 +233,7 @@ fn headlines_repeat_known_names_only() {
 fn bylines_and_credits() {
     let t = "Talks in Geneva end without deal\n\nBy Anna Keller and Pavel Sorokin\n\nGENEVA — The talks ended.\n\nPhoto: Marc Dubois/Ledger\n";
     let p = people(t);
-    let got: Vec<_> = p.iter().map(|m| (m.text.as_str(), m.role)).collect();
+    let got: Vec<_> = p.iter().map(|m| (m.text.as_ref(), m.role)).collect();
     assert_eq!(
         got,
         vec![
@@ -239,7 +248,10 @@ fn bylines_and_credits() {
     assert_eq!(p[0].role, PersonRole::Author);
     assert_eq!(&t[p[0].span.clone()], "Jane Doe");
     let t = "The talks ended.\n\n(Reporting by Anna Keller in Geneva; Editing by Tom Hadley)\n";
-    let got: Vec<_> = people(t).into_iter().map(|m| (m.text, m.role)).collect();
+    let got: Vec<_> = people(t)
+        .into_iter()
+        .map(|m| (m.text.to_string(), m.role))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -264,11 +276,11 @@ fn sentence_initial_capitals_are_not_people() {
 #[test]
 fn roles_in_front_of_names() {
     let p = people("Kremlin spokesman Dmitry Peskov said the talks were useful.");
-    assert_eq!(p[0].title.as_ref().unwrap().text, "Kremlin spokesman");
+    assert_eq!(&*p[0].title.as_ref().unwrap().text, "Kremlin spokesman");
     let p = people("Lohan's attorney, Shawn Holley, spoke out about the move.");
-    assert_eq!(p.last().unwrap().text, "Shawn Holley");
+    assert_eq!(&*p.last().unwrap().text, "Shawn Holley");
     assert_eq!(
-        p.last().unwrap().title.as_ref().unwrap().text,
+        &*p.last().unwrap().title.as_ref().unwrap().text,
         "Lohan's attorney"
     );
 }
@@ -335,7 +347,7 @@ fn kb_names_aliases_role_only_and_near_spellings() {
     let p = with_kb(t, &kb);
     let got: Vec<_> = p
         .iter()
-        .map(|m| (m.text.as_str(), m.form, m.kb_id.as_deref()))
+        .map(|m| (m.text.as_ref(), m.form, m.kb_id.as_deref()))
         .collect();
     assert_eq!(
         got,
@@ -362,7 +374,7 @@ fn kb_names_aliases_role_only_and_near_spellings() {
             ),
         ]
     );
-    assert_eq!(p[3].name, "Sergei Ryabkov");
+    assert_eq!(&*p[3].name, "Sergei Ryabkov");
 }
 
 #[test]

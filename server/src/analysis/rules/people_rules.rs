@@ -228,14 +228,14 @@ fn unknown_official(people: &[PersonMention], ctx: &Context<'_>, out: &mut Vec<F
             continue;
         }
         let Some(title) = &m.title else { continue };
-        if !is_official(title) || seen.contains(m.name.as_str()) {
+        if !is_official(title) || seen.contains(&*m.name) {
             continue;
         }
         // A bare surname the KB knows is not unknown.
         if !m.resolved && !ctx.kb.people_with_surname(&m.surname).is_empty() {
             continue;
         }
-        seen.insert(m.name.as_str());
+        seen.insert(&*m.name);
         out.push(Finding {
             code: "unknown-official",
             severity: default_severity("unknown-official"),

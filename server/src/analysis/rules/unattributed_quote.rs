@@ -197,7 +197,7 @@ fn nearest_speaker(
     people: &[PersonMention],
     atts: &[Attribution],
     q: &Quote,
-) -> Option<(Span, String)> {
+) -> Option<(Span, crate::analysis::Str)> {
     let before_person = people
         .iter()
         .rfind(|m| m.role == PersonRole::Subject && m.span.end <= q.span.start)
@@ -209,7 +209,7 @@ fn nearest_speaker(
                 && a.source.end <= q.span.start
                 && !a.source.is_empty()
         })
-        .filter_map(|a| a.person.clone().map(|p| (a.source.clone(), p)))
+        .filter_map(|a| a.person.as_deref().map(|p| (a.source.clone(), p.into())))
         .next_back();
     let pick = match (before_person, before_att) {
         (Some(a), Some(b)) => Some(if a.0.start >= b.0.start { a } else { b }),
@@ -317,7 +317,7 @@ pub fn check(
                 .next_back()
                 .map_or(q.span.end, |(i, _)| i);
             let last_inner = t[..close].char_indices().next_back();
-            let placeholder = snippet_escape(speaker.as_ref().map_or("speaker", |s| s.1.as_str()));
+            let placeholder = snippet_escape(speaker.as_ref().map_or("speaker", |s| &*s.1));
             let mut edits = Vec::new();
             if let Some((i, '.')) = last_inner {
                 edits.push(Edit {
