@@ -207,7 +207,7 @@ impl PeopleIndex {
                             }
                             if e.is_empty() {
                                 self.surname_keys.remove(&*s);
-                                self.unindex_surname_if_unused(&*s);
+                                self.unindex_surname_if_unused(&s);
                             }
                         }
                         if !self.direct.contains_key(&*key) && !key.starts_with("kb:") {
