@@ -568,6 +568,12 @@ impl Drop for Server {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+        // Keep the server's stderr only when it said something.
+        if std::fs::metadata(&self.stderr_path).is_ok_and(|m| m.len() == 0) {
+            let _ = std::fs::remove_file(&self.stderr_path);
+        } else {
+            eprintln!("lspbench: server stderr in {}", self.stderr_path.display());
+        }
     }
 }
 
