@@ -29,32 +29,40 @@ pub struct LineIndex {
 
 const MARK: usize = 1024;
 
+/// UTF-16 code units of a whole-chars UTF-8 byte slice.
+fn utf16_units(b: &[u8]) -> usize {
+    b.iter()
+        .map(|&x| usize::from((x & 0xC0) != 0x80) + usize::from(x >= 0xF0))
+        .sum()
+}
+
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
         let b = text.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' if b.get(i + 1) == Some(&b'\n') => {
-                    starts.push(i + 2);
-                    i += 1;
-                }
-                b'\r' => starts.push(i + 1),
-                _ => {}
+        let mut starts = vec![0];
+        for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+            if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                continue; // the \n that follows ends this line
             }
-            i += 1;
+            starts.push(i + 1);
         }
+        // Checkpoints every MARK bytes (moved forward to a char boundary). UTF-16 units are
+        // counted per byte: one per char start, one more per 4-byte (astral) char.
         let mut marks = vec![(0, 0)];
-        let mut units = 0;
-        let mut next = MARK;
-        for (i, c) in text.char_indices() {
-            if i >= next {
-                marks.push((i, units));
-                next = i + MARK;
+        if !text.is_ascii() {
+            let mut units = 0;
+            let mut at = 0;
+            while at < b.len() {
+                let mut end = (at + MARK).min(b.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                units += utf16_units(&b[at..end]);
+                if end < b.len() {
+                    marks.push((end, units));
+                }
+                at = end;
             }
-            units += c.len_utf16();
         }
         LineIndex {
             starts,
@@ -65,9 +73,13 @@ impl LineIndex {
 
     /// UTF-16 units in `text[..offset]` (offset on a char boundary).
     fn utf16_before(&self, text: &str, offset: usize) -> usize {
+        if self.marks.len() == 1 && text.len() > MARK {
+            // An ASCII text (non-ASCII texts this long have more checkpoints).
+            return offset;
+        }
         let i = self.marks.partition_point(|m| m.0 <= offset) - 1;
         let (pos, units) = self.marks[i];
-        units + text[pos..offset].encode_utf16().count()
+        units + utf16_units(&text.as_bytes()[pos..offset])
     }
 
     pub fn line_count(&self) -> usize {
@@ -221,6 +233,20 @@ mod tests {
                     let c = rope_offset(&rope, p(line, col), enc);
                     assert_eq!(rope.char_to_byte(c), b, "line {line} col {col} {enc:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn utf16_columns_match_std_on_long_mixed_and_ascii_lines() {
+        let mixed = "Ryabkov “said” 王毅 🎉 Zoë — ".repeat(200);
+        let ascii = "plain ascii words on one long line ".repeat(100);
+        for text in [mixed.as_str(), ascii.as_str()] {
+            let li = LineIndex::new(text);
+            for (off, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let want = text[..off].encode_utf16().count() as u32;
+                assert_eq!(li.position(text, off, Encoding::Utf16), p(0, want));
+                assert_eq!(li.offset(text, p(0, want), Encoding::Utf16), off);
             }
         }
     }
