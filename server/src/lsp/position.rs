@@ -111,6 +111,8 @@ impl LineIndex {
         let end = offset.min(e).max(s);
         let character = match enc {
             Encoding::Utf8 => end - s,
+            // A normal line is counted directly; checkpoints serve very long lines.
+            Encoding::Utf16 if end - s <= MARK => utf16_units(&text.as_bytes()[s..end]),
             Encoding::Utf16 => self.utf16_before(text, end) - self.utf16_before(text, s),
         };
         Position {
