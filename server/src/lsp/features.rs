@@ -94,7 +94,7 @@ fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
     for (fid, ls) in by_file {
         let Some(f) = st.ws.file(fid) else { continue };
         let t = Text::new(&f.text, st.encoding());
-        let Some(uri) = st.uri_of(&f.path) else {
+        let Some(uri) = st.uri_of_file(fid, &f.path) else {
             continue;
         };
         for l in ls {

@@ -45,6 +45,8 @@ pub struct State {
     pub indexing_done: AtomicBool,
     progress_ids: AtomicU64,
     pub caps: std::sync::RwLock<ClientCaps>,
+    /// `file://` URI per file id (ids are stable per path): references list thousands.
+    file_uris: DashMap<u32, Uri>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -73,6 +75,7 @@ impl State {
             indexing_done: AtomicBool::new(false),
             progress_ids: AtomicU64::new(0),
             caps: Default::default(),
+            file_uris: DashMap::new(),
         }
     }
 
@@ -104,6 +107,18 @@ impl State {
     }
 
     /// The URI for a workspace path (inverse of `path_of`).
+    /// `uri_of` for a workspace file, cached by its id.
+    pub fn uri_of_file(&self, id: u32, path: &Path) -> Option<Uri> {
+        if let Some(u) = self.file_uris.get(&id) {
+            return Some(u.clone());
+        }
+        let u = self.uri_of(path)?;
+        if !self.virtual_uris.contains_key(path) {
+            self.file_uris.insert(id, u.clone());
+        }
+        Some(u)
+    }
+
     pub fn uri_of(&self, path: &Path) -> Option<Uri> {
         if let Some(u) = self.virtual_uris.get(path) {
             return Some(u.clone());
