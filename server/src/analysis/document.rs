@@ -441,8 +441,10 @@ fn front_matter(text: &str, meta: &mut DocMeta, prose: &mut [u8]) -> usize {
             let key = k.trim().to_ascii_lowercase();
             let raw_v = v.trim();
             let v_start = pos + k.len() + 1 + (v.len() - v.trim_start().len());
-            let unq = raw_v.trim_matches(|c| c == '"' || c == '\'');
-            let q = (raw_v.len() - unq.len()) / 2;
+            let is_quote = |c: char| c == '"' || c == '\'';
+            let unq = raw_v.trim_matches(is_quote);
+            // Quote marks before the value (not half of all: `"Jane` has one, at the start).
+            let q = raw_v.len() - raw_v.trim_start_matches(is_quote).len();
             match key.as_str() {
                 "title" | "headline" => meta.title = Some(unq.to_string()),
                 "date" | "published" | "pubdate" => {
@@ -740,6 +742,21 @@ mod tests {
         );
         assert_eq!(d.meta.author.as_deref(), Some("Anna Keller"));
         assert_eq!(d.meta.dateline.as_ref().unwrap().1, "PARIS");
+    }
+
+    #[test]
+    fn author_span_with_unbalanced_quotes() {
+        // Found by fuzzing: `author: "X` put the span one byte early, inside a character.
+        for t in [
+            "---\nauthor:\"\u{fffd}\n---\n",
+            "---\nauthor: \"Jane Doe\n---\n",
+            "---\nauthor: Jane Doe'\n---\n",
+            "---\nauthor: \"\"Jane Doe\"\n---\n",
+        ] {
+            let d = Document::parse(t, None);
+            let s = d.meta.author_span.clone().unwrap();
+            assert_eq!(t.get(s), d.meta.author.as_deref(), "{t:?}");
+        }
     }
 
     #[test]
