@@ -7,9 +7,11 @@
 //! - [`lsp`]: the language server (the only module that speaks LSP), plus the conversion of
 //!   workspace answers to protocol objects that `cli` reuses for its JSON contract.
 //! - [`cli`]: `byline check` and `byline index`.
+//! - [`fuzzing`]: the fuzz targets' bodies (`server/fuzz`), replayed on stable by the tests.
 
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod fuzzing;
 pub mod lsp;
 pub mod workspace;

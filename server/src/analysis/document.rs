@@ -109,9 +109,15 @@ static FOOTNOTE_REF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\^([^\]\s]{1,64})\]").unwrap());
 static FOOTNOTE_DEF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^[ \t]{0,3}\[\^([^\]\s]{1,64})\]:").unwrap());
+/// Inline link or image. No counted repetitions: `{0,500}` of a Unicode class made the regex
+/// too big for the lazy DFA, and its fallback took seconds on a page of `[` (fuzzing); the
+/// length limits are checked on the match instead (`MAX_LINK_TEXT`, `MAX_LINK_URL`). Link text
+/// holds no `[`, so in `[a [b](c)` the link is `[b](c)`, as in CommonMark.
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(!?)\[([^\]\n]{0,500})\]\(([^)\s]{0,2000})(?:\s+\x22[^\x22\n]*\x22)?\)").unwrap()
+    Regex::new(r"(!?)\[([^\[\]\n]*)\]\(([^)\s]*)(?:\s+\x22[^\x22\n]*\x22)?\)").unwrap()
 });
+const MAX_LINK_TEXT: usize = 500;
+const MAX_LINK_URL: usize = 2000;
 static COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--(.*?)-->").unwrap());
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([A-Z][A-Z.'\-]+(?:[ \u{a0}][A-Z][A-Z.'\-]+){0,3})(?:,[ \u{a0}][A-Z][A-Za-z.]+(?:[ \u{a0}][A-Z][a-z]+)?(?:[ \u{a0}]\d{1,2})?)?[ \u{a0}]*(?:\([A-Za-z .&]+\))?[ \u{a0}]*[—–-]+[ \u{a0}]").unwrap()
@@ -168,9 +174,10 @@ impl<'a> Document<'a> {
             if whole.start() < body_start || prose[whole.start()] == b' ' {
                 continue;
             }
-            let is_def = footnote_defs
-                .iter()
-                .any(|d| d.span.start <= whole.start() && whole.end() <= d.span.end);
+            // Definitions are in text order and disjoint: only the last one starting at or
+            // before this marker can contain it.
+            let i = footnote_defs.partition_point(|d| d.span.start <= whole.start());
+            let is_def = i > 0 && whole.end() <= footnote_defs[i - 1].span.end;
             if !is_def {
                 footnote_refs.push(Footnote {
                     span: whole.range(),
@@ -186,7 +193,11 @@ impl<'a> Document<'a> {
         let mut links = Vec::new();
         for c in LINK.captures_iter(text) {
             let whole = c.get(0).unwrap();
-            if whole.start() < body_start || prose[whole.start()] == b' ' {
+            if whole.start() < body_start
+                || prose[whole.start()] == b' '
+                || c[2].len() > MAX_LINK_TEXT
+                || c[3].len() > MAX_LINK_URL
+            {
                 continue;
             }
             links.push(whole.range());
@@ -430,8 +441,10 @@ fn front_matter(text: &str, meta: &mut DocMeta, prose: &mut [u8]) -> usize {
             let key = k.trim().to_ascii_lowercase();
             let raw_v = v.trim();
             let v_start = pos + k.len() + 1 + (v.len() - v.trim_start().len());
-            let unq = raw_v.trim_matches(|c| c == '"' || c == '\'');
-            let q = (raw_v.len() - unq.len()) / 2;
+            let is_quote = |c: char| c == '"' || c == '\'';
+            let unq = raw_v.trim_matches(is_quote);
+            // Quote marks before the value (not half of all: `"Jane` has one, at the start).
+            let q = raw_v.len() - raw_v.trim_start_matches(is_quote).len();
             match key.as_str() {
                 "title" | "headline" => meta.title = Some(unq.to_string()),
                 "date" | "published" | "pubdate" => {
@@ -729,6 +742,42 @@ mod tests {
         );
         assert_eq!(d.meta.author.as_deref(), Some("Anna Keller"));
         assert_eq!(d.meta.dateline.as_ref().unwrap().1, "PARIS");
+    }
+
+    #[test]
+    fn author_span_with_unbalanced_quotes() {
+        // Found by fuzzing: `author: "X` put the span one byte early, inside a character.
+        for t in [
+            "---\nauthor:\"\u{fffd}\n---\n",
+            "---\nauthor: \"Jane Doe\n---\n",
+            "---\nauthor: Jane Doe'\n---\n",
+            "---\nauthor: \"\"Jane Doe\"\n---\n",
+        ] {
+            let d = Document::parse(t, None);
+            let s = d.meta.author_span.clone().unwrap();
+            assert_eq!(t.get(s), d.meta.author.as_deref(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn link_limits_and_nested_brackets() {
+        let links = |t: &str| -> Vec<String> {
+            let d = Document::parse(t, None);
+            d.links.iter().map(|s| t[s.clone()].to_string()).collect()
+        };
+        assert_eq!(links("See [a [b](c) here."), ["[b](c)"]);
+        assert_eq!(
+            links("![chart](x.png \"Chart\")"),
+            ["![chart](x.png \"Chart\")"]
+        );
+        let label = "x".repeat(MAX_LINK_TEXT);
+        assert_eq!(links(&format!("[{label}](u)")).len(), 1);
+        assert!(links(&format!("[{label}x](u)")).is_empty());
+        let url = "u".repeat(MAX_LINK_URL + 1);
+        assert!(links(&format!("[a]({url})")).is_empty());
+        // Found by fuzzing: pages of `[` or `[a](` took seconds (regex fallback engine).
+        assert!(links(&"[".repeat(50_000)).is_empty());
+        assert!(links(&"[a](".repeat(10_000)).is_empty());
     }
 
     #[test]

@@ -49,6 +49,23 @@ pub struct Context<'a> {
     pub fallback_date: Option<NaiveDate>,
 }
 
+impl Context<'static> {
+    /// No knowledge base, default lexicons and rule severities, no fallback date: what a
+    /// file outside every configured workspace gets (tests and fuzzing use it too).
+    pub fn defaults() -> Context<'static> {
+        use std::sync::LazyLock;
+        static KB: LazyLock<KbIndex> = LazyLock::new(KbIndex::default);
+        static LEX: LazyLock<Lexicons> = LazyLock::new(Lexicons::default);
+        static RULES: LazyLock<rules::RuleSettings> = LazyLock::new(rules::RuleSettings::default);
+        Context {
+            kb: &KB,
+            lexicons: &LEX,
+            rules: &RULES,
+            fallback_date: None,
+        }
+    }
+}
+
 /// The result of analysing one article.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FileAnalysis {
@@ -355,11 +372,6 @@ pub fn analyze(text: &str, ctx: &Context<'_>) -> FileAnalysis {
 #[cfg(test)]
 pub(crate) mod testutil {
     use super::*;
-    use std::sync::LazyLock;
-
-    static KB: LazyLock<KbIndex> = LazyLock::new(KbIndex::default);
-    static LEX: LazyLock<Lexicons> = LazyLock::new(Lexicons::default);
-    static RULES: LazyLock<rules::RuleSettings> = LazyLock::new(rules::RuleSettings::default);
 
     /// The text of every finding of rule `code` when `text` is analysed with `ctx()`.
     pub fn flagged(text: &str, code: &str) -> Vec<String> {
@@ -408,11 +420,6 @@ pub(crate) mod testutil {
 
     /// A context with no knowledge base and default lexicons.
     pub fn ctx() -> Context<'static> {
-        Context {
-            kb: &KB,
-            lexicons: &LEX,
-            rules: &RULES,
-            fallback_date: None,
-        }
+        Context::defaults()
     }
 }

@@ -267,6 +267,55 @@ mod tests {
             }
         }
 
+        /// UTF-8 and UTF-16 positions of every offset name the same place, and the UTF-16
+        /// column is the UTF-16 length of the line's prefix (emoji, CJK, curly quotes, CRLF).
+        #[test]
+        fn utf8_utf16_round_trip(
+            text in prop::collection::vec(
+                prop::sample::select(&["a", "Z", " ", "🎉", "👍🏽", "王", "毅", "“", "”", "’", "\u{a0}", "é", "\r\n", "\n", "\r"][..]),
+                0..40,
+            ).prop_map(|v| v.concat()),
+        ) {
+            let li = LineIndex::new(&text);
+            let b = text.as_bytes();
+            for off in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                if off > 0 && b[off - 1] == b'\r' && b.get(off) == Some(&b'\n') {
+                    continue; // between the two bytes of a CRLF: not addressable
+                }
+                let p8 = li.position(&text, off, Encoding::Utf8);
+                let p16 = li.position(&text, off, Encoding::Utf16);
+                prop_assert_eq!(p8.line, p16.line);
+                let line_start = off - p8.character as usize;
+                prop_assert_eq!(
+                    p16.character as usize,
+                    text[line_start..off].encode_utf16().count()
+                );
+                prop_assert_eq!(li.offset(&text, p8, Encoding::Utf8), off);
+                prop_assert_eq!(li.offset(&text, p16, Encoding::Utf16), off);
+                // Through the rope (how edits to open documents are applied) too.
+                let rope = Rope::from_str(&text);
+                for (p, enc) in [(p8, Encoding::Utf8), (p16, Encoding::Utf16)] {
+                    prop_assert_eq!(rope.char_to_byte(rope_offset(&rope, p, enc)), off);
+                }
+            }
+        }
+
+        /// The rope (open documents) and the line index (everything else) clamp any position
+        /// to the same offset.
+        #[test]
+        fn rope_and_line_index_agree(
+            text in "(?s)[a-z🎉王“” \u{a0}\r\n]{0,40}",
+            line in 0u32..8,
+            ch in 0u32..30,
+        ) {
+            let li = LineIndex::new(&text);
+            let rope = Rope::from_str(&text);
+            for enc in [Encoding::Utf8, Encoding::Utf16] {
+                let pos = p(line, ch);
+                prop_assert_eq!(rope.char_to_byte(rope_offset(&rope, pos, enc)), li.offset(&text, pos, enc));
+            }
+        }
+
         #[test]
         fn never_panics(text in "(?s).{0,30}", line in 0u32..10, ch in 0u32..50) {
             let li = LineIndex::new(&text);

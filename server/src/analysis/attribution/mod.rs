@@ -680,6 +680,7 @@ pub fn find_attributions(
             si,
             quoted: &quoted[qa..qb],
             all_quotes: &all_quotes[aa..ab],
+            clause_from: std::cell::OnceCell::new(),
         };
         let first_new = out.len();
         // Constructions first: "according to X", "citing X", "as X put it", colon lead-ins.
@@ -699,7 +700,9 @@ pub fn find_attributions(
                 hits.push((r, entry.split('\t').nth(1).unwrap_or("")));
             }
         }
-        for (r, tags) in hits {
+        // A real sentence has a handful of cues; a "sentence" with hundreds (a table, a list
+        // with no punctuation) gets the first ones, which keeps the per-cue work linear.
+        for (r, tags) in hits.into_iter().take(MAX_CUES_PER_SENTENCE) {
             if let Some(a) = s.cue(&mut reg, r, tags, &out[first_new..]) {
                 if !out[first_new..].iter().any(|b| {
                     overlaps(&b.cue, &a.cue) || (a.source == b.source && !a.source.is_empty())
@@ -713,6 +716,9 @@ pub fn find_attributions(
     let quotes = link_quotes(doc, &qinfos, &out);
     (out, quotes)
 }
+
+/// Cue words looked at per sentence (fuzzing found sentences of thousands of cues quadratic).
+const MAX_CUES_PER_SENTENCE: usize = 200;
 
 /// Which constructions a sentence may contain (from the byte pre-pass).
 #[derive(Default)]
@@ -771,7 +777,14 @@ struct SentCtx<'a, 'b> {
     si: usize,
     quoted: &'a [Span],
     all_quotes: &'a [Span],
+    /// `clause_from[k]`: the last `k' <= k` with a clause boundary just before token `k'`
+    /// (0 if none), built on first use so `clause_start` is O(1) even in a huge sentence.
+    clause_from: std::cell::OnceCell<Vec<usize>>,
 }
+
+const CLAUSE_CONJUNCTIONS: &[&str] = &[
+    "and", "but", "while", "although", "though", "so", "because", "or",
+];
 
 /// What follows a cue.
 #[derive(Debug, PartialEq, Eq)]
@@ -982,16 +995,16 @@ impl SentCtx<'_, '_> {
                 Some(u) => self.is_quote_open(u),
                 None => self.colon_before_quote(doc),
             };
+            // `out` grows sentence by sentence: this sentence's attributions are its tail.
+            let this_sentence = &out[out.partition_point(|a| a.sentence < self.si)..];
+            let b = self.clause_start(ci);
             if !next_quote
-                || out.iter().any(|a| {
-                    a.sentence == self.si
-                        && a.cue.end <= t.s
-                        && a.cue.start >= self.clause_start(ci)
-                })
+                || this_sentence
+                    .iter()
+                    .any(|a| a.sentence == self.si && a.cue.end <= t.s && a.cue.start >= b)
             {
                 continue;
             }
-            let b = self.clause_start(ci);
             let segs = self.segments(b, ci);
             let Some(&(s0, s1)) = segs.iter().find(|&&(a, e)| !self.adverbial(a, e)) else {
                 continue;
@@ -2036,38 +2049,44 @@ impl SentCtx<'_, '_> {
         After::Content(u.s)
     }
 
-    /// Token index where the clause containing token `i` starts.
+    /// Token index where the clause containing token `i` starts: just after the nearest
+    /// `;`, `:`, dash, bracket, closing quote, "that"/"as"/"whereas" outside quotes, or
+    /// conjunction after a comma; a bare conjunction right before `i` starts it too.
     fn clause_start(&self, i: usize) -> usize {
-        let p = self.p();
-        let mut k = i;
-        while k > 0 {
-            let t = &self.toks[k - 1];
-            if !t.word {
-                if matches!(t.ch, ';' | ':' | '—' | '–' | '[' | ']') || self.is_quote_close(t) {
-                    return k;
-                }
-                if t.ch == '-' && k >= 2 {
-                    return k;
-                }
-            } else if is_any(p, t, &["that", "as", "whereas"]) && !self.in_quote(t.s) {
-                return k;
-            } else if is_any(
-                p,
-                t,
-                &[
-                    "and", "but", "while", "although", "though", "so", "because", "or",
-                ],
-            ) {
-                // A conjunction after a comma starts a clause; a bare one only coordinates
-                // verbs ("He calls … and says").
-                let comma_before = k >= 2 && !self.toks[k - 2].word && self.toks[k - 2].ch == ',';
-                if comma_before || k == i {
-                    return k;
-                }
-            }
-            k -= 1;
+        let i = i.min(self.toks.len());
+        if i > 0
+            && self.toks[i - 1].word
+            && is_any(self.p(), &self.toks[i - 1], CLAUSE_CONJUNCTIONS)
+        {
+            // A bare conjunction only coordinates verbs ("He calls … and says"), except
+            // directly before the token asked about.
+            return i;
         }
-        0
+        self.clause_from.get_or_init(|| self.clause_table())[i]
+    }
+
+    fn clause_table(&self) -> Vec<usize> {
+        let p = self.p();
+        let mut from = Vec::with_capacity(self.toks.len() + 1);
+        from.push(0);
+        for k in 1..=self.toks.len() {
+            let t = &self.toks[k - 1];
+            let boundary = if !t.word {
+                matches!(t.ch, ';' | ':' | '—' | '–' | '[' | ']')
+                    || self.is_quote_close(t)
+                    || (t.ch == '-' && k >= 2)
+            } else if is_any(p, t, &["that", "as", "whereas"]) && !self.in_quote(t.s) {
+                true
+            } else {
+                // A conjunction after a comma starts a clause.
+                is_any(p, t, CLAUSE_CONJUNCTIONS)
+                    && k >= 2
+                    && !self.toks[k - 2].word
+                    && self.toks[k - 2].ch == ','
+            };
+            from.push(if boundary { k } else { from[k - 1] });
+        }
+        from
     }
 
     /// Comma segments of tokens [lo, hi) at parenthesis depth 0: (start, end) pairs.
@@ -2132,11 +2151,18 @@ impl SentCtx<'_, '_> {
 /// Link each quotation to its speaker's attribution.
 fn link_quotes(doc: &Document<'_>, qinfos: &[QuoteInfo], atts: &[Attribution]) -> Vec<Quote> {
     let mut out: Vec<Quote> = Vec::with_capacity(qinfos.len());
-    let by_sentence = |si: usize| {
-        atts.iter()
+    // `atts` is sorted by sentence: the attributions of sentences [si, ei] are one slice, found
+    // by binary search (a scan per quotation was quadratic on quote-heavy text).
+    debug_assert!(atts.windows(2).all(|w| w[0].sentence <= w[1].sentence));
+    let in_sentences = |si: usize, ei: usize| {
+        let lo = atts.partition_point(|a| a.sentence < si);
+        let hi = atts.partition_point(|a| a.sentence <= ei).max(lo);
+        atts[lo..hi]
+            .iter()
             .enumerate()
-            .filter(move |(_, a)| a.sentence == si)
+            .map(move |(k, a)| (lo + k, a))
     };
+    let by_sentence = |si: usize| in_sentences(si, si);
     let identified = |a: &Attribution| {
         matches!(
             a.kind,
@@ -2152,10 +2178,7 @@ fn link_quotes(doc: &Document<'_>, qinfos: &[QuoteInfo], atts: &[Attribution]) -
                 .sentence_at(q.span.end.saturating_sub(1))
                 .unwrap_or(si)
                 .max(si);
-            link = atts
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.sentence >= si && a.sentence <= ei)
+            link = in_sentences(si, ei)
                 .min_by_key(|(_, a)| {
                     if a.cue.start >= q.span.end {
                         a.cue.start - q.span.end
@@ -2195,18 +2218,16 @@ fn link_quotes(doc: &Document<'_>, qinfos: &[QuoteInfo], atts: &[Attribution]) -
             attribution: link,
         });
     }
-    // Multi-paragraph quotations share their speaker.
-    for i in 0..qinfos.len() {
-        if out[i].attribution.is_none() {
-            let chain = qinfos[i].chain;
-            if let Some(a) = qinfos
-                .iter()
-                .zip(out.iter())
-                .find(|(qi, o)| qi.chain == chain && o.attribution.is_some())
-                .and_then(|(_, o)| o.attribution)
-            {
-                out[i].attribution = Some(a);
-            }
+    // Multi-paragraph quotations share their speaker: the first one found in the chain.
+    let mut chain_speaker: std::collections::HashMap<usize, usize> = Default::default();
+    for (qi, o) in qinfos.iter().zip(&out) {
+        if let Some(a) = o.attribution {
+            chain_speaker.entry(qi.chain).or_insert(a);
+        }
+    }
+    for (qi, o) in qinfos.iter().zip(out.iter_mut()) {
+        if o.attribution.is_none() {
+            o.attribution = chain_speaker.get(&qi.chain).copied();
         }
     }
     out

@@ -233,3 +233,23 @@ fn never_panics() {
         let _ = find_attributions(&d, &[], &ctx());
     }
 }
+
+#[test]
+fn cues_per_sentence_are_capped() {
+    // Found by fuzzing: thousands of cues in one "sentence" (no punctuation) were quadratic.
+    let t = "Ryabkov said ".repeat(MAX_CUES_PER_SENTENCE * 3);
+    let v = atts(&t);
+    assert!(
+        !v.is_empty() && v.len() <= MAX_CUES_PER_SENTENCE,
+        "{}",
+        v.len()
+    );
+    // Many quotations and colon lead-ins in many sentences stay linear and keep linking.
+    let one = "Sergei Ryabkov was blunt: “no deal today”.\n\n";
+    let single = crate::analysis::analyze(one, &ctx());
+    assert_eq!(single.attributions.len(), 1);
+    let many = crate::analysis::analyze(&one.repeat(500), &ctx());
+    assert_eq!(many.attributions.len(), 500);
+    assert_eq!(many.quotes.len(), 500);
+    assert!(many.quotes.iter().all(|q| q.attribution.is_some()));
+}

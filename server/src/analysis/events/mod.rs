@@ -959,17 +959,23 @@ pub fn find_events(
     det.inherit_article_context(&mut found);
 
     // Anaphors.
+    // The antecedent is the last earlier mention of the same class and group, qualified (or
+    // from the KB) if there is one: per (class, group), the last qualified and the last of any
+    // kind so far (a backward scan per anaphor was quadratic on long texts).
+    let mut last: HashMap<(EventClass, &str), (Option<usize>, Option<usize>)> = HashMap::new();
     let mut out: Vec<EventMention> = Vec::with_capacity(found.len());
     for (i, f) in found.iter().enumerate() {
         let mut antecedent = None;
+        let key = (f.class, f.group.as_str());
         if f.definite && !f.np_qualified && f.kb_id.is_none() {
-            let compatible = |g: &Found| g.class == f.class && g.group == f.group;
-            antecedent = (0..i)
-                .rev()
-                .find(|&j| {
-                    compatible(&found[j]) && (found[j].np_qualified || found[j].kb_id.is_some())
-                })
-                .or_else(|| (0..i).rev().find(|&j| compatible(&found[j])));
+            antecedent = last
+                .get(&key)
+                .and_then(|&(qualified, any)| qualified.or(any));
+        }
+        let seen = last.entry(key).or_default();
+        seen.1 = Some(i);
+        if f.np_qualified || f.kb_id.is_some() {
+            seen.0 = Some(i);
         }
         let text = doc.text.get(f.span.clone()).unwrap_or("").to_string();
         let trigger = doc

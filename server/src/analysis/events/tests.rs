@@ -199,6 +199,24 @@ fn never_panics_on_odd_input() {
     }
 }
 
+#[test]
+fn many_anaphors_link_to_the_last_qualified_mention() {
+    // Found by fuzzing: a backward scan per anaphor made long texts quadratic.
+    let t = doc_with_date(&format!(
+        "Negotiators arrived for the Geneva talks on Monday. {}A separate earthquake struck. The talks ended.",
+        "The talks resumed. ".repeat(300)
+    ));
+    let ev = events(&t);
+    let geneva = ev.iter().position(|e| &*e.trigger == "talks").unwrap();
+    let bare: Vec<_> = ev
+        .iter()
+        .filter(|e| &*e.trigger == "talks")
+        .skip(1)
+        .collect();
+    assert_eq!(bare.len(), 301);
+    assert!(bare.iter().all(|e| e.antecedent == Some(geneva)));
+}
+
 fn strs(v: &[crate::analysis::Str]) -> Vec<&str> {
     v.iter().map(|s| &**s).collect()
 }

@@ -1,7 +1,9 @@
 //! `undefined-source` (error): a Markdown footnote marker `[^id]` with no definition.
 //! `unused-source` (hint): a footnote definition `[^id]: …` that nothing cites.
 
-use super::super::document::Document;
+use std::collections::HashSet;
+
+use super::super::document::{Block, Document};
 use super::super::{Edit, Finding, Fix};
 use super::fixes::{definition_edit, disable_line, finding};
 
@@ -9,20 +11,22 @@ pub const UNDEFINED: &str = "undefined-source";
 pub const UNUSED: &str = "unused-source";
 
 pub fn check(doc: &Document<'_>, want_undefined: bool, want_unused: bool, out: &mut Vec<Finding>) {
+    // Sets, not scans: an article of thousands of footnotes must stay linear.
+    let defined: HashSet<&str> = doc.footnote_defs.iter().map(|d| d.id.as_str()).collect();
+    let cited: HashSet<&str> = doc.footnote_refs.iter().map(|r| r.id.as_str()).collect();
     if want_undefined {
-        let mut done: Vec<&str> = Vec::new();
+        let mut done: HashSet<&str> = HashSet::new();
         for r in &doc.footnote_refs {
-            if doc.footnote_defs.iter().any(|d| d.id == r.id) {
+            if defined.contains(r.id.as_str()) {
                 continue;
             }
             let mut f = finding(UNDEFINED, r.span.clone(), format!("Footnote [^{}] is cited but never defined: add its source at the end of the article", r.id));
-            if !done.contains(&r.id.as_str()) {
+            if done.insert(r.id.as_str()) {
                 f.fixes.push(Fix {
                     title: format!("Add a definition for [^{}]", r.id),
                     edits: vec![definition_edit(doc, &r.id)],
                     preferred: true,
                 });
-                done.push(&r.id);
             }
             f.fixes.push(disable_line(doc, UNDEFINED, r.span.start));
             out.push(f);
@@ -30,7 +34,7 @@ pub fn check(doc: &Document<'_>, want_undefined: bool, want_unused: bool, out: &
     }
     if want_unused {
         for d in &doc.footnote_defs {
-            if doc.footnote_refs.iter().any(|r| r.id == d.id) {
+            if cited.contains(d.id.as_str()) {
                 continue;
             }
             let label = d.span.start..d.span.end.saturating_sub(1).max(d.span.start);
@@ -41,12 +45,16 @@ pub fn check(doc: &Document<'_>, want_undefined: bool, want_unused: bool, out: &
                 .map_or(label, |i| d.span.start + i..d.span.end.saturating_sub(1));
             let mut f = finding(UNUSED, span.clone(), format!("Footnote [^{}] is defined but never cited: cite it where the claim is made, or remove it", d.id));
             // Remove the whole definition (with continuation lines) and its line break.
-            let block_end = doc
-                .blocks
-                .iter()
-                .find(|b| {
-                    b.span.start <= d.span.start && d.span.start < b.span.end.max(b.span.start + 1)
-                })
+            let holds = |b: &&Block| {
+                b.span.start <= d.span.start && d.span.start < b.span.end.max(b.span.start + 1)
+            };
+            // Blocks are in text order: try the last one starting at or before the definition.
+            let i = doc.blocks.partition_point(|b| b.span.start <= d.span.start);
+            let block_end = i
+                .checked_sub(1)
+                .and_then(|i| doc.blocks.get(i))
+                .filter(holds)
+                .or_else(|| doc.blocks.iter().find(holds))
                 .map_or(d.span.end, |b| b.span.end);
             let line_start = doc.text[..d.span.start].rfind('\n').map_or(0, |i| i + 1);
             let mut end = block_end;
