@@ -7,30 +7,55 @@ mod synth;
 
 use mimalloc::MiMalloc;
 use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Counts live heap bytes (over mimalloc, the binary's allocator), so "index memory" is what the index holds, not allocator slack.
+/// Counts live heap bytes (over mimalloc, the binary's allocator), so "index memory" is what
+/// the index holds, not allocator slack. One counter per thread slot (cache-line padded), so
+/// counting does not make the indexing threads contend on one atomic.
 struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+#[repr(align(64))]
+struct Slot(AtomicIsize);
+
+const SLOTS: usize = 16;
+static LIVE_SLOTS: [Slot; SLOTS] = [const { Slot(AtomicIsize::new(0)) }; SLOTS];
+static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static MY_SLOT: usize = NEXT_SLOT.fetch_add(1, Ordering::Relaxed) % SLOTS;
+}
+
+fn count(delta: isize) {
+    let slot = MY_SLOT.try_with(|s| *s).unwrap_or(0);
+    LIVE_SLOTS[slot].0.fetch_add(delta, Ordering::Relaxed);
+}
+
+/// Live heap bytes now (the sum over the slots).
+fn live_bytes() -> usize {
+    LIVE_SLOTS
+        .iter()
+        .map(|s| s.0.load(Ordering::Relaxed))
+        .sum::<isize>()
+        .max(0) as usize
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         let p = unsafe { MiMalloc.alloc(l) };
         if !p.is_null() {
-            LIVE.fetch_add(l.size(), Ordering::Relaxed);
+            count(l.size() as isize);
         }
         p
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
         unsafe { MiMalloc.dealloc(p, l) };
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        count(-(l.size() as isize));
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
         let q = unsafe { MiMalloc.realloc(p, l, new) };
         if !q.is_null() {
-            LIVE.fetch_add(new, Ordering::Relaxed);
-            LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+            count(new as isize - l.size() as isize);
         }
         q
     }
@@ -63,7 +88,7 @@ fn main() {
     }
     let bytes: u64 = walk_bytes(&dir);
     let before = rss_kib();
-    let live_before = LIVE.load(Ordering::Relaxed);
+    let live_before = live_bytes();
     let t = Instant::now();
     let ws = Workspace::new();
     ws.set_compact_disk_files(true); // as the language server does
@@ -71,7 +96,7 @@ fn main() {
     let report = ws.scan(std::slice::from_ref(&dir), &|_, _| {});
     let secs = t.elapsed().as_secs_f64();
     let after = rss_kib();
-    let live = LIVE.load(Ordering::Relaxed).saturating_sub(live_before) as u64;
+    let live = live_bytes().saturating_sub(live_before) as u64;
     let grown = (after.saturating_sub(before)) * 1024;
     println!(
         "indexed {} articles ({:.1} MB) in {:.3} s ({:.0} files/s); index memory (live heap) {:.1} MB = {:.2}x corpus; RSS growth {:.1} MB; peak RSS {:.1} MB",
@@ -95,14 +120,14 @@ fn main() {
         std::mem::size_of::<byline::analysis::EventMention>()
     );
     // Breakdown: text, compact analyses, and (by difference) the cross-file indexes.
-    let l0 = LIVE.load(Ordering::Relaxed);
+    let l0 = live_bytes();
     let texts: Vec<std::sync::Arc<str>> = files.iter().map(|f| f.text.to_string().into()).collect();
-    let l1 = LIVE.load(Ordering::Relaxed);
+    let l1 = live_bytes();
     let analyses: Vec<byline::analysis::FileAnalysis> = files
         .iter()
         .map(|f| f.analysis.deep_clone_compact())
         .collect();
-    let l2 = LIVE.load(Ordering::Relaxed);
+    let l2 = live_bytes();
     println!(
         "breakdown: text {:.1} MB, analyses {:.1} MB, indexes and file table ~{:.1} MB",
         (l1 - l0) as f64 / 1e6,
@@ -110,18 +135,18 @@ fn main() {
         (live as f64 - (l2 - l0) as f64) / 1e6
     );
     let kb = byline::analysis::KbIndex::default();
-    let l3 = LIVE.load(Ordering::Relaxed);
+    let l3 = live_bytes();
     let mut pi = byline::workspace::PeopleIndex::default();
     for f in &files {
         pi.update_file(f.id, &f.analysis.people, &kb);
     }
-    let l4 = LIVE.load(Ordering::Relaxed);
+    let l4 = live_bytes();
     let mut ei = byline::workspace::EventIndex::new();
     for f in &files {
         ei.update_file(f.id, &f.analysis.events, f.analysis.meta.date, &kb);
     }
     ei.recluster_all(&kb);
-    let l5 = LIVE.load(Ordering::Relaxed);
+    let l5 = live_bytes();
     println!(
         "           people index {:.1} MB, event index {:.1} MB",
         (l4 - l3) as f64 / 1e6,
@@ -129,11 +154,11 @@ fn main() {
     );
     drop((texts, analyses, pi, ei));
     drop(files);
-    let live_ws = LIVE.load(Ordering::Relaxed);
+    let live_ws = live_bytes();
     drop(ws);
     println!(
         "freeing the workspace released {:.1} MB",
-        (live_ws - LIVE.load(Ordering::Relaxed)) as f64 / 1e6
+        (live_ws - live_bytes()) as f64 / 1e6
     );
 }
 
