@@ -217,12 +217,7 @@ pub fn check(
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let res = match format {
         Format::Human => human::render(&mut out, &reports, color),
-        Format::Json => {
-            let v = check_json(&reports);
-            serde_json::to_writer_pretty(&mut out, &v)
-                .map_err(std::io::Error::other)
-                .and_then(|_| std::io::Write::write_all(&mut out, b"\n"))
-        }
+        Format::Json => write_check_json(&mut out, &reports),
         Format::Sarif => sarif::render(&mut out, &reports),
     }
     .and_then(|_| std::io::Write::flush(&mut out));
@@ -245,24 +240,40 @@ pub fn check(
 
 /// The JSON contract of `byline check --format json`.
 pub fn check_json(reports: &[FileReport]) -> serde_json::Value {
-    let files: Vec<serde_json::Value> = par_map(reports, |r| {
-        let t = Text::new(&r.text, Encoding::Utf16);
-        let uri = convert::path_to_uri(&r.abs);
-        let mut diags: Vec<serde_json::Value> = r
-            .findings
-            .iter()
-            .map(|f| {
-                serde_json::to_value(convert::diagnostic(&t, uri.as_ref(), f)).unwrap_or_default()
-            })
-            .collect();
-        diags.extend(
-            r.config_problems.iter().map(|p| {
-                serde_json::to_value(convert::config_diagnostic(&t, p)).unwrap_or_default()
-            }),
-        );
-        json!({"path": r.display, "diagnostics": diags})
-    });
+    let files: Vec<serde_json::Value> = par_map(reports, file_json);
     json!({"version": 1, "files": files})
+}
+
+/// One file's entry in the `check` JSON: its display path and LSP diagnostics.
+fn file_json(r: &FileReport) -> serde_json::Value {
+    let t = Text::new(&r.text, Encoding::Utf16);
+    let uri = convert::path_to_uri(&r.abs);
+    let mut diags: Vec<serde_json::Value> = r
+        .findings
+        .iter()
+        .map(|f| serde_json::to_value(convert::diagnostic(&t, uri.as_ref(), f)).unwrap_or_default())
+        .collect();
+    diags.extend(
+        r.config_problems
+            .iter()
+            .map(|p| serde_json::to_value(convert::config_diagnostic(&t, p)).unwrap_or_default()),
+    );
+    json!({"path": r.display, "diagnostics": diags})
+}
+
+/// `check_json`, streamed: each file is serialised on its own (on every core), so a folder with
+/// 200,000 findings never holds one JSON tree of all of them.
+fn write_check_json(out: &mut impl std::io::Write, reports: &[FileReport]) -> std::io::Result<()> {
+    let parts = par_map(reports, |r| serde_json::to_string(&file_json(r)));
+    out.write_all(b"{\"version\":1,\"files\":[")?;
+    for (k, part) in parts.into_iter().enumerate() {
+        if k > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"\n")?;
+        out.write_all(part.map_err(std::io::Error::other)?.as_bytes())?;
+    }
+    out.write_all(b"\n]}\n")
 }
 
 /// Counts by severity: (errors, warnings, information, hints).
