@@ -1,0 +1,116 @@
+//! Bench binary: server-side latency percentiles of the workspace queries behind hover,
+//! definition and references, and of re-analysing + re-linking one edited article, with N
+//! generated articles indexed (default 10,000). Criterion reports means; the budgets are p99.
+//! Run: `cargo bench -p byline --bench query_latency -- 10000`.
+
+#[path = "support/synth.rs"]
+mod synth;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use byline::workspace::{Item, Resolution, Workspace};
+
+/// The allocator the `byline` binary uses.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn pct(mut v: Vec<Duration>) -> String {
+    v.sort_unstable();
+    let at = |p: f64| {
+        let i = ((v.len() - 1) as f64 * p).round() as usize;
+        v[i].as_secs_f64() * 1e3
+    };
+    format!(
+        "n {:>4}  p50 {:>7.3}  p95 {:>7.3}  p99 {:>7.3}  max {:>7.3} ms",
+        v.len(),
+        at(0.5),
+        at(0.95),
+        at(0.99),
+        at(1.0)
+    )
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(10000);
+    let dir = std::env::temp_dir().join(format!("byline-bench-{n}"));
+    if !dir.join(".complete").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        synth::write_corpus(&dir, 42, n);
+        std::fs::write(dir.join(".complete"), b"").unwrap();
+    }
+    let ws = Workspace::new();
+    ws.set_compact_disk_files(true); // as the language server does
+    ws.add_root(&dir);
+    let t = Instant::now();
+    ws.scan(std::slice::from_ref(&dir), &|_, _| {});
+    println!("indexed {} files in {:.2} s", ws.file_count(), t.elapsed().as_secs_f64());
+
+    // Every 20th file, its first person mention and first event mention (deterministic).
+    let mut files = ws.all_files();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let (mut hover, mut refs, mut ev_refs, mut def) = (vec![], vec![], vec![], vec![]);
+    let mut total_locs = 0usize;
+    for f in files.iter().step_by(20) {
+        for (k, m) in f.analysis.people.iter().enumerate().take(2) {
+            let off = m.span.start + 1;
+            let t = Instant::now();
+            let item = ws.item_at(f.id, off);
+            let key = match &item {
+                Some(Item::Person {
+                    resolution: Resolution::Person(key),
+                    ..
+                }) => Some(key.clone()),
+                _ => None,
+            };
+            let Some(key) = key else { continue };
+            let _info = ws.person_info(&key, f.analysis.meta.date);
+            hover.push(t.elapsed());
+            // Definition: the KB entry or the first full-name mention (from person_info).
+            let t = Instant::now();
+            let _ = ws.item_at(f.id, off);
+            let first = ws.person_info(&key, None).first_mention;
+            def.push(t.elapsed());
+            assert!(first.is_some() || k > 0);
+            let t = Instant::now();
+            let locs = ws.person_mentions(&key);
+            refs.push(t.elapsed());
+            total_locs += locs.len();
+        }
+        if let Some(e) = f.analysis.events.first() {
+            if let Some(Item::Event { key: Some(key), .. }) = ws.item_at(f.id, e.span.start + 1) {
+                let t = Instant::now();
+                let _ = ws.event_summary(&key);
+                let _ = ws.event_mentions(&key);
+                ev_refs.push(t.elapsed());
+            }
+        }
+    }
+    println!("hover (item_at + person_info)      {}", pct(hover));
+    println!("definition (item_at + first mention) {}", pct(def));
+    println!(
+        "references (person, {:>5.0} locations avg) {}",
+        total_locs as f64 / refs.len().max(1) as f64,
+        pct(refs)
+    );
+    println!("event hover + references           {}", pct(ev_refs));
+
+    // Edits: re-analyse and re-link one open 2,000-word article (a new sentence each time).
+    let base = synth::long_article(3, 2000);
+    let path = files[7].path.clone();
+    let mut edit = vec![];
+    for v in 0..200 {
+        let text: Arc<str> = Arc::from(format!(
+            "{base}\nThe talks in Geneva resumed on day {v}, officials said.\n"
+        ));
+        let t = Instant::now();
+        ws.upsert_open(&path, text, v);
+        let id = ws.lookup(&path).unwrap();
+        let _ = ws.diagnostics(id);
+        edit.push(t.elapsed());
+    }
+    println!("edit: re-analyse + re-link + diagnostics (2,000 words) {}", pct(edit));
+}
