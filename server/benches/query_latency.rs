@@ -47,7 +47,11 @@ fn main() {
     ws.add_root(&dir);
     let t = Instant::now();
     ws.scan(std::slice::from_ref(&dir), &|_, _| {});
-    println!("indexed {} files in {:.2} s", ws.file_count(), t.elapsed().as_secs_f64());
+    println!(
+        "indexed {} files in {:.2} s",
+        ws.file_count(),
+        t.elapsed().as_secs_f64()
+    );
 
     // Every 20th file, its first person mention and first event mention (deterministic).
     let mut files = ws.all_files();
@@ -112,5 +116,8 @@ fn main() {
         let _ = ws.diagnostics(id);
         edit.push(t.elapsed());
     }
-    println!("edit: re-analyse + re-link + diagnostics (2,000 words) {}", pct(edit));
+    println!(
+        "edit: re-analyse + re-link + diagnostics (2,000 words) {}",
+        pct(edit)
+    );
 }

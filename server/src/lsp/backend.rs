@@ -467,18 +467,27 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        features::hover(&self.state, params).await
+        let started = std::time::Instant::now();
+        let answer = features::hover(&self.state, params).await;
+        tracing::debug!(target: "byline::timing", request = "hover", ms = started.elapsed().as_secs_f64() * 1e3);
+        answer
     }
 
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        features::definition(&self.state, params).await
+        let started = std::time::Instant::now();
+        let answer = features::definition(&self.state, params).await;
+        tracing::debug!(target: "byline::timing", request = "definition", ms = started.elapsed().as_secs_f64() * 1e3);
+        answer
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        features::references(&self.state, params).await
+        let started = std::time::Instant::now();
+        let answer = features::references(&self.state, params).await;
+        tracing::debug!(target: "byline::timing", request = "references", ms = started.elapsed().as_secs_f64() * 1e3);
+        answer
     }
 
     async fn document_highlight(
