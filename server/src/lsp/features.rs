@@ -93,14 +93,18 @@ fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
     }
     for (fid, ls) in by_file {
         let Some(f) = st.ws.file(fid) else { continue };
-        let t = Text::new(&f.text, st.encoding());
+        let li = st.line_index(fid, &f.text);
+        let enc = st.encoding();
         let Some(uri) = st.uri_of_file(fid, &f.path) else {
             continue;
         };
         for l in ls {
             out.push(Location {
                 uri: uri.clone(),
-                range: t.range(&l.span),
+                range: Range {
+                    start: li.position(&f.text, l.span.start, enc),
+                    end: li.position(&f.text, l.span.end, enc),
+                },
             });
         }
     }
@@ -136,8 +140,8 @@ fn link(st: &State, loc: &WsLocation) -> String {
     let Some(f) = st.ws.file(loc.file) else {
         return String::new();
     };
-    let t = Text::new(&f.text, Encoding::Utf16);
-    let line = t.position(loc.span.start).line + 1;
+    let li = st.line_index(f.id, &f.text);
+    let line = li.position(&f.text, loc.span.start, Encoding::Utf16).line + 1;
     let name = display_path(st, &loc.path);
     match st.uri_of(&loc.path) {
         Some(u) => format!("[{}:{}]({}#L{})", md_escape(&name), line, u.as_str(), line),
@@ -399,7 +403,7 @@ fn person_declaration(st: &State, key: &str) -> Option<Location> {
         return Some(l);
     }
     let info = st.ws.person_info(key, None);
-    locations(st, &info.first_mention.into_iter().collect::<Vec<_>>()).pop()
+    locations(st, &info.first_mention.iter().cloned().collect::<Vec<_>>()).pop()
 }
 
 /// Declaration of an event: KB entry, else the earliest article's first mention.

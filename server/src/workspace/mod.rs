@@ -14,7 +14,7 @@ pub mod events;
 pub mod people;
 pub mod scan;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -162,10 +162,16 @@ pub struct Workspace {
     /// Shared copies of the names, triggers and places in compact analyses: a popular name is
     /// stored once however many articles mention it. Grows with the distinct strings seen.
     strings: dashmap::DashSet<crate::analysis::Str>,
+    /// `person_info` answers (hover, definition, lens) for the people index generation they
+    /// were computed at: a popular person has thousands of mentions to aggregate.
+    info_cache: std::sync::Mutex<InfoCache>,
 }
 
 static DATE_IN_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d{4})-(\d{2})-(\d{2})").unwrap());
+
+/// (cluster key, reference date) → (people index generation, answer).
+type InfoCache = HashMap<(String, NaiveDate), (u64, Arc<PersonInfo>)>;
 
 /// A date in the file name ("2026-03-12-geneva.txt"), else the file's modification date.
 pub fn fallback_date(path: &Path) -> Option<NaiveDate> {
@@ -217,6 +223,7 @@ impl Workspace {
 
     /// Add a workspace root, loading its `byline.toml` if present. Returns the config problems.
     pub fn add_root(&self, root: &Path) -> Vec<ConfigProblem> {
+        self.forget_person_info();
         let root = normalize(root);
         let path = root.join(config::FILE_NAME);
         let (state, problems) = match std::fs::read_to_string(&path) {
@@ -241,6 +248,7 @@ impl Workspace {
     }
 
     pub fn remove_root(&self, root: &Path) {
+        self.forget_person_info();
         let root = normalize(root);
         wlock(&self.roots).retain(|(p, _)| p != &root);
         let gone: Vec<FileId> = self
@@ -279,6 +287,7 @@ impl Workspace {
     /// in force (with the new problems recorded). Returns the problems and whether the
     /// configuration changed (callers then re-analyse).
     pub fn set_config_text(&self, config_path: &Path, text: &str) -> (Vec<ConfigProblem>, bool) {
+        self.forget_person_info();
         let config_path = normalize(config_path);
         let Some(root) = config_path.parent().map(Path::to_path_buf) else {
             return (Vec::new(), false);
@@ -315,6 +324,7 @@ impl Workspace {
 
     /// Apply editor settings on top of every root's file configuration.
     pub fn apply_settings_json(&self, json: &serde_json::Value) -> Vec<String> {
+        self.forget_person_info();
         let mut msgs = Vec::new();
         let mut roots = wlock(&self.roots);
         for (_, state) in roots.iter_mut() {
@@ -628,11 +638,38 @@ impl Workspace {
     }
 
     /// Everything hover needs about a person. `date` picks the current KB role.
-    pub fn person_info(&self, key: &str, date: Option<NaiveDate>) -> PersonInfo {
+    /// Everything hover shows about a person cluster, cached until the people index changes.
+    pub fn person_info(&self, key: &str, date: Option<NaiveDate>) -> Arc<PersonInfo> {
+        let reference = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+        let cache_key = (key.to_string(), reference);
+        let generation = rlock(&self.people).generation();
+        let lock = || self.info_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((g, info)) = lock().get(&cache_key) {
+            if *g == generation {
+                return info.clone();
+            }
+        }
+        let info = Arc::new(self.compute_person_info(key, reference));
+        let mut cache = lock();
+        if cache.len() >= 512 {
+            cache.clear();
+        }
+        cache.insert(cache_key, (generation, info.clone()));
+        info
+    }
+
+    /// Drop cached `person_info` answers (configuration and KB changes).
+    fn forget_person_info(&self) {
+        self.info_cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    fn compute_person_info(&self, key: &str, reference: NaiveDate) -> PersonInfo {
         let mut pairs = rlock(&self.people).mentions(key);
         pairs.sort_unstable();
         let kb = self.kb_person(key).map(|(p, _)| p);
-        let reference = date.unwrap_or_else(|| chrono::Local::now().date_naive());
         let current_role = kb
             .as_ref()
             .and_then(|p| p.roles.iter().rev().find(|r| r.held_on(reference)).cloned());

@@ -65,6 +65,8 @@ pub struct PeopleIndex {
     files_memo: std::sync::Mutex<HashMap<String, usize>>,
     /// One shared copy of each link key (a file's links hold these, one per mention).
     link_keys: HashSet<Str>,
+    /// Bumped by every change (files or KB), for caches of answers derived from the index.
+    generation: u64,
 }
 
 /// Normalised full-name key: lower case, diacritics folded, dots and initials dropped.
@@ -373,7 +375,13 @@ impl PeopleIndex {
         x
     }
 
+    /// Changes whenever the index does.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     fn forget_memo(&mut self) {
+        self.generation += 1;
         self.files_memo
             .get_mut()
             .unwrap_or_else(|e| e.into_inner())

@@ -962,7 +962,9 @@ pub fn find_events(
     // The antecedent is the last earlier mention of the same class and group, qualified (or
     // from the KB) if there is one: per (class, group), the last qualified and the last of any
     // kind so far (a backward scan per anaphor was quadratic on long texts).
-    let mut last: HashMap<(EventClass, &str), (Option<usize>, Option<usize>)> = HashMap::new();
+    // (class, group) → (last mention, last qualified mention).
+    type Last<'a> = HashMap<(EventClass, &'a str), (Option<usize>, Option<usize>)>;
+    let mut last: Last = HashMap::new();
     let mut out: Vec<EventMention> = Vec::with_capacity(found.len());
     for (i, f) in found.iter().enumerate() {
         let mut antecedent = None;
