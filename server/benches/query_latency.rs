@@ -76,7 +76,7 @@ fn main() {
             // Definition: the KB entry or the first full-name mention (from person_info).
             let t = Instant::now();
             let _ = ws.item_at(f.id, off);
-            let first = ws.person_info(&key, None).first_mention;
+            let first = ws.person_info(&key, None).first_mention.clone();
             def.push(t.elapsed());
             assert!(first.is_some() || k > 0);
             let t = Instant::now();
