@@ -1,5 +1,5 @@
 //! Bench binary: server-side latency percentiles of the workspace queries behind hover,
-//! definition and references, and of re-analysing + re-linking one edited article, with N
+//! definition and references (with the conversion of every location to a UTF-16 position), and of re-analysing + re-linking one edited article, with N
 //! generated articles indexed (default 10,000). Criterion reports means; the budgets are p99.
 //! Run: `cargo bench -p byline --bench query_latency -- 10000`.
 
@@ -9,7 +9,24 @@ mod synth;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use byline::workspace::{Item, Resolution, Workspace};
+use byline::lsp::position::{Encoding, LineIndex};
+use byline::workspace::{Item, Location, Resolution, Workspace};
+
+/// What the server does with a location list: a line index per file (built fresh here, the
+/// server caches them) and UTF-16 positions for both ends of every span.
+fn to_positions(ws: &Workspace, locs: &[Location]) -> usize {
+    let mut n = 0;
+    for run in locs.chunk_by(|a, b| a.file == b.file) {
+        let Some(f) = ws.file(run[0].file) else { continue };
+        let li = LineIndex::new(&f.text);
+        for l in run {
+            let a = li.position(&f.text, l.span.start, Encoding::Utf16);
+            let b = li.position(&f.text, l.span.end, Encoding::Utf16);
+            n += (a.line + b.line) as usize & 1;
+        }
+    }
+    n
+}
 
 /// The allocator the `byline` binary uses.
 #[global_allocator]
@@ -58,6 +75,7 @@ fn main() {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let (mut hover, mut refs, mut ev_refs, mut def) = (vec![], vec![], vec![], vec![]);
     let mut total_locs = 0usize;
+    let mut ev_locs = 0usize;
     for f in files.iter().step_by(20) {
         for (k, m) in f.analysis.people.iter().enumerate().take(2) {
             let off = m.span.start + 1;
@@ -81,6 +99,7 @@ fn main() {
             assert!(first.is_some() || k > 0);
             let t = Instant::now();
             let locs = ws.person_mentions(&key);
+            std::hint::black_box(to_positions(&ws, &locs));
             refs.push(t.elapsed());
             total_locs += locs.len();
         }
@@ -88,19 +107,26 @@ fn main() {
             if let Some(Item::Event { key: Some(key), .. }) = ws.item_at(f.id, e.span.start + 1) {
                 let t = Instant::now();
                 let _ = ws.event_summary(&key);
-                let _ = ws.event_mentions(&key);
+                let locs = ws.event_mentions(&key);
+                std::hint::black_box(to_positions(&ws, &locs));
                 ev_refs.push(t.elapsed());
+                ev_locs += locs.len();
             }
         }
     }
     println!("hover (item_at + person_info)      {}", pct(hover));
     println!("definition (item_at + first mention) {}", pct(def));
     println!(
-        "references (person, {:>5.0} locations avg) {}",
+        "references + positions (person, {:>5.0} locations avg) {}",
         total_locs as f64 / refs.len().max(1) as f64,
         pct(refs)
     );
-    println!("event hover + references           {}", pct(ev_refs));
+    let ev_n = ev_refs.len().max(1);
+    println!(
+        "event summary + references ({:>5.0} locations avg) {}",
+        ev_locs as f64 / ev_n as f64,
+        pct(ev_refs)
+    );
 
     // Edits: re-analyse and re-link one open 2,000-word article (a new sentence each time).
     let base = synth::long_article(3, 2000);
