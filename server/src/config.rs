@@ -966,3 +966,14 @@ participants = ["sergei-ryabkov"]
         assert_eq!(parse_loose_date("May"), None);
     }
 }
+
+#[cfg(test)]
+mod fuzz_regressions {
+    #[test]
+    fn unclosed_inline_table_then_dotted_key() {
+        // Found by fuzzing: toml_edit 0.23 panicked ("all items have spans") on this.
+        let p = super::parse("pants={[]\npants.");
+        assert!(p.config.is_none());
+        assert!(!p.problems.is_empty());
+    }
+}
