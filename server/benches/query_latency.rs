@@ -17,7 +17,9 @@ use byline::workspace::{Item, Location, Resolution, Workspace};
 fn to_positions(ws: &Workspace, locs: &[Location]) -> usize {
     let mut n = 0;
     for run in locs.chunk_by(|a, b| a.file == b.file) {
-        let Some(f) = ws.file(run[0].file) else { continue };
+        let Some(f) = ws.file(run[0].file) else {
+            continue;
+        };
         let li = LineIndex::new(&f.text);
         for l in run {
             let a = li.position(&f.text, l.span.start, Encoding::Utf16);

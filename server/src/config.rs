@@ -966,3 +966,32 @@ participants = ["sergei-ryabkov"]
         assert_eq!(parse_loose_date("May"), None);
     }
 }
+
+#[cfg(test)]
+mod fuzz_regressions {
+    use crate::analysis::{analyze, Context};
+    use crate::workspace::ConfigState;
+
+    #[test]
+    fn unclosed_inline_table_then_dotted_key() {
+        // Found by fuzzing: toml_edit 0.23 panicked ("all items have spans") on this.
+        let p = super::parse("pants={[]\npants.");
+        assert!(p.config.is_none());
+        assert!(!p.problems.is_empty());
+    }
+
+    #[test]
+    fn empty_lexicon_entries_are_ignored() {
+        // Found by fuzzing: an empty entry matched inside multi-byte characters and panicked.
+        let p = super::parse("[lexicons.weasel-words]\nadd = [\"\", \"\\tx\"]\n");
+        let state = ConfigState::from_config(None, p.config.unwrap(), p.problems);
+        let ctx = Context {
+            kb: &state.kb,
+            lexicons: &state.lexicons,
+            rules: &state.rules,
+            fallback_date: None,
+        };
+        let a = analyze("GENEVA — It reportedly failed.", &ctx);
+        assert!(a.findings.iter().any(|f| f.code == "weasel-word"));
+    }
+}

@@ -962,22 +962,23 @@ pub fn find_events(
     // The antecedent is the last earlier mention of the same class and group, qualified (or
     // from the KB) if there is one: per (class, group), the last qualified and the last of any
     // kind so far (a backward scan per anaphor was quadratic on long texts).
-    // (class, group) → (last mention, last qualified mention).
-    type Last<'a> = HashMap<(EventClass, &'a str), (Option<usize>, Option<usize>)>;
-    let mut last: Last = HashMap::new();
+    #[derive(Default)]
+    struct LastSeen {
+        qualified: Option<usize>,
+        any: Option<usize>,
+    }
+    let mut last: HashMap<(EventClass, &str), LastSeen> = HashMap::new();
     let mut out: Vec<EventMention> = Vec::with_capacity(found.len());
     for (i, f) in found.iter().enumerate() {
         let mut antecedent = None;
         let key = (f.class, f.group.as_str());
         if f.definite && !f.np_qualified && f.kb_id.is_none() {
-            antecedent = last
-                .get(&key)
-                .and_then(|&(qualified, any)| qualified.or(any));
+            antecedent = last.get(&key).and_then(|l| l.qualified.or(l.any));
         }
         let seen = last.entry(key).or_default();
-        seen.1 = Some(i);
+        seen.any = Some(i);
         if f.np_qualified || f.kb_id.is_some() {
-            seen.0 = Some(i);
+            seen.qualified = Some(i);
         }
         let text = doc.text.get(f.span.clone()).unwrap_or("").to_string();
         let trigger = doc

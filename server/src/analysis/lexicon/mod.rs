@@ -50,7 +50,10 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    pub fn new(entries: Vec<String>) -> Self {
+    /// Entries whose pattern (first column) is empty are dropped: an empty pattern matches
+    /// between the bytes of every character (found by fuzzing `add = [""]` in byline.toml).
+    pub fn new(mut entries: Vec<String>) -> Self {
+        entries.retain(|e| !e.split('\t').next().unwrap_or(e).is_empty());
         Lexicon {
             entries,
             automaton: OnceLock::new(),
