@@ -120,10 +120,10 @@ pub fn check_analysis(text: &str, a: &FileAnalysis) {
     }
     for p in &a.people {
         check_span(text, &p.span, "person mention");
-        assert_eq!(text[p.span.clone()], &*p.text, "person mention text");
+        assert_eq!(&text[p.span.clone()], &*p.text, "person mention text");
         if let Some(t) = &p.title {
             check_span(text, &t.span, "person title");
-            assert_eq!(text[t.span.clone()], &*t.text, "person title text");
+            assert_eq!(&text[t.span.clone()], &*t.text, "person title text");
         }
     }
     for e in &a.events {
