@@ -1614,12 +1614,16 @@ impl<'d> Detector<'d, '_> {
             // Include a determiner right before the name ("the Geneva summit").
             if let Some(b) = span.start.checked_sub(4) {
                 let prev = self.doc.prose.get(b..span.start).unwrap_or("");
-                let glued = self.doc.prose[..b]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphanumeric);
-                if prev.eq_ignore_ascii_case("the ") && !glued {
-                    span.start = b;
+                // `b` is a char boundary only when `prev` is ("the "): test that first (found
+                // by fuzzing: four bytes back can fall inside a character).
+                if prev.eq_ignore_ascii_case("the ") {
+                    let glued = self.doc.prose[..b]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric);
+                    if !glued {
+                        span.start = b;
+                    }
                 }
             }
             found.push(Found {

@@ -181,6 +181,16 @@ fn kb_events_anchor_mentions() {
     assert_eq!(ev.len(), 2, "{ev:#?}");
     assert!(ev.iter().all(|e| e.kb_id.as_deref() == Some("geneva-2026")));
     assert_eq!(&*ev[1].text, "the Geneva summit");
+    // Found by fuzzing: a KB name three bytes after a multi-byte character.
+    for t in [
+        "\u{fffd}e Geneva summit U",
+        "’ Geneva summit",
+        "é the Geneva summit",
+    ] {
+        let doc = Document::parse(t, None);
+        let ev = find_events(&doc, &[], &c);
+        assert_eq!(ev.len(), 1, "{t}");
+    }
 }
 
 #[test]
