@@ -27,7 +27,9 @@ pub fn render(out: &mut impl Write, reports: &[FileReport], color: bool) -> std:
     } else {
         Renderer::plain()
     };
-    for r in reports {
+    // Each file's findings are rendered into a buffer on every core, then written in order.
+    let parts = super::par_map(reports, |r| {
+        let mut out = String::new();
         let items = r
             .findings
             .iter()
@@ -64,8 +66,13 @@ pub fn render(out: &mut impl Write, reports: &[FileReport], color: bool) -> std:
                     .fold(true)
                     .annotation(AnnotationKind::Primary.span(span.start - start..span.end - start)),
             )];
-            writeln!(out, "{}\n", renderer.render(&report))?;
+            out.push_str(&renderer.render(&report));
+            out.push_str("\n\n");
         }
+        out
+    });
+    for part in parts {
+        out.write_all(part.as_bytes())?;
     }
     let [e, w, i, h] = counts(reports);
     let files = reports
