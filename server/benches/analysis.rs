@@ -5,10 +5,10 @@
 #[path = "support/synth.rs"]
 mod synth;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
-use byline::analysis::{analyze, rules::RuleSettings, Context, KbIndex, Lexicons};
+use byline::analysis::{analyze, Context};
 use byline::workspace::{Item, Workspace};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
@@ -17,15 +17,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn analyse_one(c: &mut Criterion) {
-    let kb = KbIndex::default();
-    let lex = Lexicons::default();
-    let rules = RuleSettings::default();
-    let ctx = Context {
-        kb: &kb,
-        lexicons: &lex,
-        rules: &rules,
-        fallback_date: None,
-    };
+    let ctx = Context::defaults();
     let mut g = c.benchmark_group("analyze_article");
     for words in [500usize, 2000, 10000] {
         let text = synth::long_article(7, words);
@@ -36,21 +28,11 @@ fn analyse_one(c: &mut Criterion) {
     g.finish();
 }
 
-fn corpus_dir(n: usize) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("byline-bench-{n}"));
-    if !dir.join(".complete").exists() {
-        let _ = std::fs::remove_dir_all(&dir);
-        synth::write_corpus(&dir, 42, n);
-        std::fs::write(dir.join(".complete"), b"").unwrap();
-    }
-    dir
-}
-
 fn index(c: &mut Criterion) {
     let mut g = c.benchmark_group("index_workspace");
     g.sample_size(10);
     for n in [1000usize, 10000] {
-        let dir = corpus_dir(n);
+        let dir = synth::cached_corpus(n);
         g.bench_function(BenchmarkId::from_parameter(n), |b| {
             b.iter(|| {
                 let ws = Workspace::new();
@@ -77,7 +59,7 @@ fn person_offset(ws: &Workspace, p: &Path) -> (u32, usize) {
 }
 
 fn queries(c: &mut Criterion) {
-    let dir = corpus_dir(10000);
+    let dir = synth::cached_corpus(10000);
     let ws = Workspace::new();
     ws.add_root(&dir);
     ws.scan(std::slice::from_ref(&dir), &|_, _| {});

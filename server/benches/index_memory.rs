@@ -80,12 +80,7 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(10000);
-    let dir = std::env::temp_dir().join(format!("byline-bench-{n}"));
-    if !dir.join(".complete").exists() {
-        let _ = std::fs::remove_dir_all(&dir);
-        synth::write_corpus(&dir, 42, n);
-        std::fs::write(dir.join(".complete"), b"").unwrap();
-    }
+    let dir = synth::cached_corpus(n);
     let bytes: u64 = walk_bytes(&dir);
     let before = rss_kib();
     let live_before = live_bytes();

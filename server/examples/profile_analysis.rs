@@ -5,7 +5,7 @@
 #[path = "../benches/support/synth.rs"]
 mod synth;
 
-use byline::analysis::{analyze, rules::RuleSettings, Context, KbIndex, Lexicons};
+use byline::analysis::{analyze, Context};
 use std::time::Instant;
 
 #[global_allocator]
@@ -17,15 +17,7 @@ fn main() {
         .filter_map(|a| a.parse::<usize>().ok());
     let words = args.next().unwrap_or(2000);
     let iters = args.next().unwrap_or(2000);
-    let kb = KbIndex::default();
-    let lex = Lexicons::default();
-    let rules = RuleSettings::default();
-    let ctx = Context {
-        kb: &kb,
-        lexicons: &lex,
-        rules: &rules,
-        fallback_date: None,
-    };
+    let ctx = Context::defaults();
     let text = synth::long_article(7, words);
     let t = Instant::now();
     let mut findings = 0;

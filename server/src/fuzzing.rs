@@ -85,13 +85,7 @@ pub fn analysis(data: &[u8]) {
     let a = analysis::analyze(&text, &Context::defaults());
     check_analysis(&text, &a);
     let kb = &*KB_CONFIG;
-    let ctx = Context {
-        kb: &kb.kb,
-        lexicons: &kb.lexicons,
-        rules: &kb.rules,
-        fallback_date: NaiveDate::from_ymd_opt(2026, 3, 12),
-    };
-    let a = analysis::analyze(&text, &ctx);
+    let a = analysis::analyze(&text, &kb.context(NaiveDate::from_ymd_opt(2026, 3, 12)));
     check_analysis(&text, &a);
 }
 
@@ -363,13 +357,10 @@ pub fn config(data: &[u8]) {
         }
     }
     let state = ConfigState::from_config(None, cfg, parsed.problems);
-    let ctx = Context {
-        kb: &state.kb,
-        lexicons: &state.lexicons,
-        rules: &state.rules,
-        fallback_date: NaiveDate::from_ymd_opt(2026, 3, 12),
-    };
-    let a = analysis::analyze(&article, &ctx);
+    let a = analysis::analyze(
+        &article,
+        &state.context(NaiveDate::from_ymd_opt(2026, 3, 12)),
+    );
     check_analysis(&article, &a);
 }
 

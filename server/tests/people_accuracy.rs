@@ -3,8 +3,7 @@
 
 use byline::analysis::document::Document;
 use byline::analysis::people::find_people;
-use byline::analysis::rules::RuleSettings;
-use byline::analysis::{Context, KbIndex, Lexicons};
+use byline::analysis::Context;
 
 /// One labelled case: the clean text and the expected mention spans.
 fn parse_case(line: &str) -> (String, Vec<std::ops::Range<usize>>) {
@@ -29,15 +28,7 @@ fn parse_case(line: &str) -> (String, Vec<std::ops::Range<usize>>) {
 #[test]
 fn people_accuracy_on_labelled_sentences() {
     let data = include_str!("fixtures/people/labelled.txt");
-    let kb = KbIndex::default();
-    let lex = Lexicons::default();
-    let rules = RuleSettings::default();
-    let ctx = Context {
-        kb: &kb,
-        lexicons: &lex,
-        rules: &rules,
-        fallback_date: None,
-    };
+    let ctx = Context::defaults();
     let (mut tp, mut fp, mut fn_, mut cases, mut negatives) =
         (0usize, 0usize, 0usize, 0usize, 0usize);
     let mut errors = Vec::new();

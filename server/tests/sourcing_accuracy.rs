@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use byline::analysis::rules::RuleSettings;
-use byline::analysis::{analyze, Context, KbIndex, Lexicons};
+use byline::analysis::{analyze, Context};
 
 const SOURCING_RULES: &[&str] = &[
     "vague-attribution",
@@ -54,15 +53,7 @@ fn cases(text: &str) -> Vec<(usize, usize, Vec<String>)> {
 #[test]
 fn sourcing_precision_and_recall() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sourcing");
-    let kb = KbIndex::default();
-    let lex = Lexicons::default();
-    let rules = RuleSettings::default();
-    let ctx = Context {
-        kb: &kb,
-        lexicons: &lex,
-        rules: &rules,
-        fallback_date: None,
-    };
+    let ctx = Context::defaults();
     let mut counts: BTreeMap<&str, Counts> = SOURCING_RULES
         .iter()
         .map(|r| (*r, Counts::default()))

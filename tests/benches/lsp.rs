@@ -19,13 +19,13 @@
 //! writer thread, so a server that stops reading its stdin cannot hang the bench. Messages are
 //! timestamped by the reader thread as soon as their body has been read, before JSON parsing.
 
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use byline_e2e::{file_uri, repo_root, write_msg};
+use byline_e2e::{file_uri, read_frame, repo_root, write_msg};
 use serde_json::{json, Value};
 
 const USAGE: &str = "\
@@ -317,27 +317,6 @@ fn frame(v: &Value) -> Vec<u8> {
     let mut buf = Vec::new();
     write_msg(&mut buf, v).expect("write to a Vec");
     buf
-}
-
-/// One Content-Length framed message; `None` at end of stream or on a broken frame.
-fn read_frame(r: &mut impl BufRead) -> Option<Vec<u8>> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut buf = vec![0u8; len?];
-    r.read_exact(&mut buf).ok()?;
-    Some(buf)
 }
 
 /// The answer to a server→client request: nulls for `workspace/configuration` items, else null.

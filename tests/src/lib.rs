@@ -120,7 +120,8 @@ pub fn write_msg(w: &mut impl Write, v: &Value) -> std::io::Result<()> {
     w.flush()
 }
 
-fn read_msg(r: &mut impl BufRead) -> Option<Value> {
+/// One Content-Length framed message body; `None` at end of stream or on a broken frame.
+pub fn read_frame(r: &mut impl BufRead) -> Option<Vec<u8>> {
     let mut len = None;
     loop {
         let mut line = String::new();
@@ -137,7 +138,11 @@ fn read_msg(r: &mut impl BufRead) -> Option<Value> {
     }
     let mut buf = vec![0u8; len?];
     r.read_exact(&mut buf).ok()?;
-    serde_json::from_slice(&buf).ok()
+    Some(buf)
+}
+
+fn read_msg(r: &mut impl BufRead) -> Option<Value> {
+    serde_json::from_slice(&read_frame(r)?).ok()
 }
 
 impl Client {

@@ -207,6 +207,18 @@ pub fn write_corpus(dir: &std::path::Path, seed: u64, n: usize) -> u64 {
 }
 
 /// A ~2,000-word article (for per-article budgets).
+/// The corpus of `n` articles (seed 42) in `$TMPDIR/byline-bench-N`, written once and reused
+/// (a `.complete` marker says the last write finished).
+pub fn cached_corpus(n: usize) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("byline-bench-{n}"));
+    if !dir.join(".complete").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        write_corpus(&dir, 42, n);
+        std::fs::write(dir.join(".complete"), b"").unwrap();
+    }
+    dir
+}
+
 pub fn long_article(seed: u64, words: usize) -> String {
     let mut s = String::new();
     let mut i = 0;

@@ -239,11 +239,6 @@ pub fn check(
 }
 
 /// The JSON contract of `byline check --format json`.
-pub fn check_json(reports: &[FileReport]) -> serde_json::Value {
-    let files: Vec<serde_json::Value> = par_map(reports, file_json);
-    json!({"version": 1, "files": files})
-}
-
 /// One file's entry in the `check` JSON: its display path and LSP diagnostics.
 fn file_json(r: &FileReport) -> serde_json::Value {
     let t = Text::new(&r.text, Encoding::Utf16);
@@ -261,7 +256,7 @@ fn file_json(r: &FileReport) -> serde_json::Value {
     json!({"path": r.display, "diagnostics": diags})
 }
 
-/// `check_json`, streamed: each file is serialised on its own (on every core), so a folder with
+/// The `check --format json` document, streamed: each file is serialised on its own (on every core), so a folder with
 /// 200,000 findings never holds one JSON tree of all of them.
 fn write_check_json(out: &mut impl std::io::Write, reports: &[FileReport]) -> std::io::Result<()> {
     let parts = par_map(reports, |r| serde_json::to_string(&file_json(r)));

@@ -467,27 +467,18 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let started = std::time::Instant::now();
-        let answer = features::hover(&self.state, params).await;
-        tracing::debug!(target: "byline::timing", request = "hover", ms = started.elapsed().as_secs_f64() * 1e3);
-        answer
+        timed("hover", features::hover(&self.state, params)).await
     }
 
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        let started = std::time::Instant::now();
-        let answer = features::definition(&self.state, params).await;
-        tracing::debug!(target: "byline::timing", request = "definition", ms = started.elapsed().as_secs_f64() * 1e3);
-        answer
+        timed("definition", features::definition(&self.state, params)).await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        let started = std::time::Instant::now();
-        let answer = features::references(&self.state, params).await;
-        tracing::debug!(target: "byline::timing", request = "references", ms = started.elapsed().as_secs_f64() * 1e3);
-        answer
+        timed("references", features::references(&self.state, params)).await
     }
 
     async fn document_highlight(
@@ -540,4 +531,13 @@ impl LanguageServer for Backend {
     ) -> Result<Option<SemanticTokensResult>> {
         features::semantic_tokens(&self.state, params).await
     }
+}
+
+/// Await a request handler and log its duration at debug level (`BYLINE_LOG=byline::timing=debug`),
+/// for server-side latency figures.
+async fn timed<T>(request: &'static str, f: impl std::future::Future<Output = T>) -> T {
+    let started = std::time::Instant::now();
+    let answer = f.await;
+    tracing::debug!(target: "byline::timing", request, ms = started.elapsed().as_secs_f64() * 1e3);
+    answer
 }

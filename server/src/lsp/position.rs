@@ -24,7 +24,9 @@ pub struct LineIndex {
     starts: Vec<usize>,
     len: usize,
     /// (byte offset on a char boundary, UTF-16 units before it), about every `MARK` bytes.
+    /// Only `(0, 0)` for an ASCII text, where units equal bytes.
     marks: Vec<(usize, usize)>,
+    ascii: bool,
 }
 
 const MARK: usize = 1024;
@@ -49,7 +51,8 @@ impl LineIndex {
         // Checkpoints every MARK bytes (moved forward to a char boundary). UTF-16 units are
         // counted per byte: one per char start, one more per 4-byte (astral) char.
         let mut marks = vec![(0, 0)];
-        if !text.is_ascii() {
+        let ascii = text.is_ascii();
+        if !ascii {
             let mut units = 0;
             let mut at = 0;
             while at < b.len() {
@@ -68,13 +71,13 @@ impl LineIndex {
             starts,
             len: text.len(),
             marks,
+            ascii,
         }
     }
 
     /// UTF-16 units in `text[..offset]` (offset on a char boundary).
     fn utf16_before(&self, text: &str, offset: usize) -> usize {
-        if self.marks.len() == 1 && text.len() > MARK {
-            // An ASCII text (non-ASCII texts this long have more checkpoints).
+        if self.ascii {
             return offset;
         }
         let i = self.marks.partition_point(|m| m.0 <= offset) - 1;

@@ -397,15 +397,7 @@ mod tests {
     fn snippet() {
         let t = "Energy Minister Mikkel Thorsen rejected that criticism.";
         let doc = Document::parse(t, None);
-        let kb = KbIndex::default();
-        let lex = Lexicons::default();
-        let rules = RuleSettings::default();
-        let ctx = Context {
-            kb: &kb,
-            lexicons: &lex,
-            rules: &rules,
-            fallback_date: None,
-        };
+        let ctx = Context::defaults();
         let p = people::find_people(&doc, &ctx);
         let s = kb_entry_snippet(&p[0], chrono::NaiveDate::from_ymd_opt(2026, 3, 18));
         assert!(s.contains("id = \"mikkel-thorsen\""), "{s}");
