@@ -10,12 +10,7 @@
 use ropey::Rope;
 use tower_lsp_server::ls_types::Position;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Encoding {
-    Utf8,
-    #[default]
-    Utf16,
-}
+pub use crate::lines::Encoding;
 
 /// Start offsets of every line of a text, plus UTF-16 checkpoints so that converting an
 /// offset on a very long line costs O(1), not O(line length).
