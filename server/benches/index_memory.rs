@@ -105,40 +105,51 @@ fn main() {
         after as f64 * 1024.0 / 1e6
     );
     let files = ws.all_files();
-    let people: usize = files.iter().map(|f| f.analysis.people.len()).sum();
-    let events: usize = files.iter().map(|f| f.analysis.events.len()).sum();
+    let people: usize = files.iter().map(|f| f.outline.people.len()).sum();
+    let events: usize = files.iter().map(|f| f.outline.events.len()).sum();
+    let titles: usize = files.iter().map(|f| f.outline.titles.len()).sum();
     println!(
-        "per article: {:.1} person mentions, {:.1} event mentions; PersonMention {} B, EventMention {} B inline",
+        "per article: {:.1} person mentions ({:.1} titled), {:.1} event mentions; outline: PersonSpot {} B, TitleSpot {} B, event span 8 B",
         people as f64 / files.len().max(1) as f64,
+        titles as f64 / files.len().max(1) as f64,
         events as f64 / files.len().max(1) as f64,
-        std::mem::size_of::<byline::analysis::PersonMention>(),
-        std::mem::size_of::<byline::analysis::EventMention>()
+        std::mem::size_of::<byline::workspace::outline::PersonSpot>(),
+        std::mem::size_of::<byline::workspace::outline::TitleSpot>(),
     );
-    // Breakdown: text, compact analyses, and (by difference) the cross-file indexes.
+    // Breakdown: kept texts (none for outline-only files), outlines (strings are shared with
+    // the workspace's interner, so they count only the spans, titles and line tables), and
+    // the two indexes rebuilt from fresh analyses of the same files.
     let l0 = live_bytes();
     let texts: Vec<std::sync::Arc<str>> = files.iter().map(|f| f.text.to_string().into()).collect();
     let l1 = live_bytes();
-    let analyses: Vec<byline::analysis::FileAnalysis> = files
-        .iter()
-        .map(|f| f.analysis.deep_clone_compact())
-        .collect();
+    let outlines: Vec<byline::workspace::Outline> =
+        files.iter().map(|f| (*f.outline).clone()).collect();
     let l2 = live_bytes();
     println!(
-        "breakdown: text {:.1} MB, analyses {:.1} MB, indexes and file table ~{:.1} MB",
+        "breakdown: kept text {:.1} MB, outlines {:.1} MB ({:.0} B per article), indexes, strings and file table ~{:.1} MB",
         (l1 - l0) as f64 / 1e6,
         (l2 - l1) as f64 / 1e6,
+        (l2 - l1) as f64 / files.len().max(1) as f64,
         (live as f64 - (l2 - l0) as f64) / 1e6
     );
+    let ctx = byline::analysis::Context::defaults();
+    let fresh: Vec<(u32, byline::analysis::FileAnalysis)> = files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(&f.path).unwrap_or_default();
+            (f.id, byline::analysis::analyze(&text, &ctx))
+        })
+        .collect();
     let kb = byline::analysis::KbIndex::default();
     let l3 = live_bytes();
     let mut pi = byline::workspace::PeopleIndex::default();
-    for f in &files {
-        pi.update_file(f.id, &f.analysis.people, &kb);
+    for (id, a) in &fresh {
+        pi.update_file(*id, &a.people, &kb);
     }
     let l4 = live_bytes();
     let mut ei = byline::workspace::EventIndex::new();
-    for f in &files {
-        ei.update_file(f.id, &f.analysis.events, f.analysis.meta.date, &kb);
+    for (id, a) in &fresh {
+        ei.update_file(*id, &a.events, a.meta.date, &kb);
     }
     ei.recluster_all(&kb);
     let l5 = live_bytes();
@@ -147,7 +158,8 @@ fn main() {
         (l4 - l3) as f64 / 1e6,
         (l5 - l4) as f64 / 1e6
     );
-    drop((texts, analyses, pi, ei));
+    drop(fresh);
+    drop((texts, outlines, pi, ei));
     drop(files);
     let live_ws = live_bytes();
     drop(ws);

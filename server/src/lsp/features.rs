@@ -91,19 +91,23 @@ fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
     for l in locs {
         by_file.entry(l.file).or_default().push(l);
     }
+    let enc = st.encoding();
     for (fid, ls) in by_file {
         let Some(f) = st.ws.file(fid) else { continue };
-        let li = st.line_index(fid, &f.text);
-        let enc = st.encoding();
         let Some(uri) = st.uri_of_file(fid, &f.path) else {
             continue;
+        };
+        let lines = &f.outline.lines;
+        let pos = |offset: usize| {
+            let (line, character) = lines.position(offset, enc);
+            Position { line, character }
         };
         for l in ls {
             out.push(Location {
                 uri: uri.clone(),
                 range: Range {
-                    start: li.position(&f.text, l.span.start, enc),
-                    end: li.position(&f.text, l.span.end, enc),
+                    start: pos(l.span.start),
+                    end: pos(l.span.end),
                 },
             });
         }
@@ -140,8 +144,7 @@ fn link(st: &State, loc: &WsLocation) -> String {
     let Some(f) = st.ws.file(loc.file) else {
         return String::new();
     };
-    let li = st.line_index(f.id, &f.text);
-    let line = li.position(&f.text, loc.span.start, Encoding::Utf16).line + 1;
+    let line = f.outline.lines.position(loc.span.start, Encoding::Utf16).0 + 1;
     let name = display_path(st, &loc.path);
     match st.uri_of(&loc.path) {
         Some(u) => format!("[{}:{}]({}#L{})", md_escape(&name), line, u.as_str(), line),
@@ -221,8 +224,8 @@ pub fn person_hover_markdown(st: &State, key: &str, date: Option<chrono::NaiveDa
         md.push_str("\n**In the articles**\n");
         for g in info.roles.iter().take(8) {
             let links: Vec<String> = g.places.iter().take(3).map(|l| link(st, l)).collect();
-            let more = if g.places.len() > 3 {
-                format!(", +{} more", g.places.len() - 3)
+            let more = if g.count > g.places.len().min(3) {
+                format!(", +{} more", g.count - g.places.len().min(3))
             } else {
                 String::new()
             };
@@ -413,7 +416,7 @@ fn event_declaration(st: &State, key: &str) -> Option<Location> {
     }
     let mentions = st.ws.event_mentions(key);
     let earliest = mentions.iter().min_by_key(|l| {
-        let date = st.ws.file(l.file).and_then(|f| f.analysis.meta.date);
+        let date = st.ws.file(l.file).and_then(|f| f.outline.date);
         (date.is_none(), date, l.path.clone(), l.span.start)
     })?;
     locations(st, std::slice::from_ref(earliest)).pop()
@@ -828,25 +831,30 @@ pub async fn rename(st: &Arc<State>, p: RenameParams) -> Result<Option<Workspace
         let Some(uri) = st.uri_of(&f.path) else {
             continue;
         };
-        let t = Text::new(&f.text, st.encoding());
+        let enc = st.encoding();
+        let pos = |offset: usize| {
+            let (line, character) = f.outline.lines.position(offset, enc);
+            Position { line, character }
+        };
         for l in locs {
-            let Some(m) = f.analysis.people.iter().find(|m| m.span == l.span) else {
+            let Some(m) = f.outline.people.iter().find(|m| m.span() == l.span) else {
                 continue;
             };
             let (span, text) = match m.form {
-                MentionForm::FullName | MentionForm::Alias => (m.span.clone(), new_name.clone()),
-                MentionForm::Surname => (m.span.clone(), new_surname.clone()),
-                MentionForm::TitledSurname => {
-                    // Replace only the surname at the end of "President Macron".
-                    let s = &f.text[m.span.clone()];
-                    let sur = last_word(s);
-                    let start = m.span.start + s.rfind(sur).unwrap_or(0);
-                    (start..start + sur.len(), new_surname.clone())
-                }
+                MentionForm::FullName | MentionForm::Alias => (m.span(), new_name.clone()),
+                MentionForm::Surname => (m.span(), new_surname.clone()),
+                // Replace only the surname at the end of "President Macron".
+                MentionForm::TitledSurname => (
+                    (m.start + u32::from(m.last_word)) as usize..m.end as usize,
+                    new_surname.clone(),
+                ),
                 MentionForm::RoleOnly => continue,
             };
             changes.entry(uri.clone()).or_default().push(TextEdit {
-                range: t.range(&span),
+                range: Range {
+                    start: pos(span.start),
+                    end: pos(span.end),
+                },
                 new_text: text,
             });
         }

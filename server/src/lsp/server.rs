@@ -7,7 +7,6 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 
-use crate::lsp::position::LineIndex;
 use std::time::Duration;
 
 use dashmap::DashMap;
@@ -49,9 +48,6 @@ pub struct State {
     pub caps: std::sync::RwLock<ClientCaps>,
     /// `file://` URI per file id (ids are stable per path): references list thousands.
     file_uris: DashMap<u32, Uri>,
-    /// Line index per file id, with the text it indexes (checked by pointer): location lists
-    /// convert spans in thousands of files, and a file's text changes only when it is edited.
-    line_indexes: DashMap<u32, (Arc<str>, Arc<LineIndex>)>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -81,7 +77,6 @@ impl State {
             progress_ids: AtomicU64::new(0),
             caps: Default::default(),
             file_uris: DashMap::new(),
-            line_indexes: DashMap::new(),
         }
     }
 
@@ -112,19 +107,6 @@ impl State {
         }
     }
 
-    /// The URI for a workspace path (inverse of `path_of`).
-    /// The line index of a workspace file's current text (cached while the text is the same).
-    pub fn line_index(&self, id: u32, text: &Arc<str>) -> Arc<LineIndex> {
-        if let Some(e) = self.line_indexes.get(&id) {
-            if Arc::ptr_eq(&e.0, text) {
-                return e.1.clone();
-            }
-        }
-        let li = Arc::new(LineIndex::new(text));
-        self.line_indexes.insert(id, (text.clone(), li.clone()));
-        li
-    }
-
     /// `uri_of` for a workspace file, cached by its id.
     pub fn uri_of_file(&self, id: u32, path: &Path) -> Option<Uri> {
         if let Some(u) = self.file_uris.get(&id) {
@@ -137,6 +119,7 @@ impl State {
         Some(u)
     }
 
+    /// The URI for a workspace path (inverse of `path_of`).
     pub fn uri_of(&self, path: &Path) -> Option<Uri> {
         if let Some(u) = self.virtual_uris.get(path) {
             return Some(u.clone());
@@ -167,7 +150,17 @@ impl State {
             return self.fresh_entry(uri).await;
         }
         let path = convert::uri_to_path(uri).map(|p| crate::workspace::normalize(&p))?;
-        self.ws.file_by_path(&path)
+        let entry = self.ws.file_by_path(&path)?;
+        if !entry.outline_only {
+            return Some(entry);
+        }
+        // A request on a file the editor has not opened, indexed as an outline only: read
+        // and analyse it again (not stored; the index keeps the outline).
+        let st = self.clone();
+        tokio::task::spawn_blocking(move || st.ws.full_entry(&entry))
+            .await
+            .ok()
+            .flatten()
     }
 
     /// Analyse the current text of an open document on a blocking thread and store it.

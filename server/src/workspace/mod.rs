@@ -11,10 +11,11 @@
 //! - Never writes any file.
 
 pub mod events;
+pub mod outline;
 pub mod people;
 pub mod scan;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -30,6 +31,7 @@ use crate::analysis::{
 use crate::config::{self, Config, ConfigProblem, KbRole, PersonEntry, Settings};
 
 pub use events::{EventIndex, EventSummary};
+pub use outline::Outline;
 pub use people::{PeopleIndex, Resolution};
 
 pub type FileId = u32;
@@ -93,17 +95,28 @@ impl ConfigState {
     }
 }
 
-/// One file's text and analysis.
+/// One file: its outline (what cross-file queries read), and its text and full analysis
+/// unless the workspace keeps outlines only for files indexed from disk (the language
+/// server does, see `set_compact_disk_files`).
 #[derive(Debug)]
 pub struct FileEntry {
     pub id: FileId,
     pub path: PathBuf,
+    /// The text; empty when `outline_only`.
     pub text: Arc<str>,
+    /// The full analysis; empty when `outline_only`.
     pub analysis: Arc<FileAnalysis>,
+    pub outline: Arc<Outline>,
+    /// True when the text and analysis were not kept (a disk file in compact mode): read the
+    /// file again for features that need them.
+    pub outline_only: bool,
     /// Editor version when the text came from the editor.
     pub version: Option<i32>,
     pub open: bool,
 }
+
+static NO_TEXT: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
+static NO_ANALYSIS: LazyLock<Arc<FileAnalysis>> = LazyLock::new(Default::default);
 
 /// A place in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +145,9 @@ pub struct RoleGroup {
     pub normalized: String,
     /// A representative verbatim form.
     pub text: String,
+    /// Mentions with this role.
     pub count: usize,
+    /// The first `ROLE_PLACES` of them in path order.
     pub places: Vec<Location>,
 }
 
@@ -181,8 +196,27 @@ pub struct Workspace {
 static DATE_IN_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d{4})-(\d{2})-(\d{2})").unwrap());
 
-/// (cluster key, reference date) → (people index generation, answer).
-type InfoCache = HashMap<(String, NaiveDate), (u64, Arc<PersonInfo>)>;
+/// `person_info` answers and their date-independent part, each with the people index
+/// generation it was computed at.
+#[derive(Debug, Default)]
+struct InfoCache {
+    /// (cluster key, reference date) → answer.
+    infos: HashMap<(String, NaiveDate), (u64, Arc<PersonInfo>)>,
+    /// Cluster key → aggregate over its mentions.
+    stats: HashMap<String, (u64, Arc<PersonStats>)>,
+}
+
+/// What `person_info` aggregates over a person's mentions, whatever the reference date.
+#[derive(Debug)]
+struct PersonStats {
+    roles: Vec<RoleGroup>,
+    files: usize,
+    mentions: usize,
+    first_mention: Option<Location>,
+}
+
+/// Places kept per role group, the first in path order (hover links three).
+pub const ROLE_PLACES: usize = 3;
 
 /// A date in the file name ("2026-03-12-geneva.txt"), else the file's modification date.
 pub fn fallback_date(path: &Path) -> Option<NaiveDate> {
@@ -430,12 +464,7 @@ impl Workspace {
         if self.file_by_path(path).is_some_and(|f| f.open) {
             return None;
         }
-        let mut analysis = self.analyze(path, &text);
-        if self.compact_disk_files() {
-            analysis.compact();
-            analysis.intern_with(&mut |s| self.intern(s));
-        }
-        let analysis = Arc::new(analysis);
+        let analysis = Arc::new(self.analyze(path, &text));
         if self.file_by_path(path).is_some_and(|f| f.open) {
             return None; // opened while we analysed
         }
@@ -460,16 +489,51 @@ impl Workspace {
             let mut e = wlock(&self.events);
             e.update_file(id, &analysis.events, analysis.meta.date, &cfg.kb);
         }
+        let outline_only = !open && self.compact_disk_files();
+        let outline = if outline_only {
+            Outline::new(&text, &analysis, &mut |s| self.intern(s))
+        } else {
+            Outline::new(&text, &analysis, &mut |_| {})
+        };
+        let (text, analysis) = if outline_only {
+            (NO_TEXT.clone(), NO_ANALYSIS.clone())
+        } else {
+            (text, analysis)
+        };
         let entry = Arc::new(FileEntry {
             id,
             path: path.to_path_buf(),
             text,
             analysis,
+            outline: Arc::new(outline),
+            outline_only,
             version,
             open,
         });
         self.files.insert(id, entry.clone());
         entry
+    }
+
+    /// `entry` with its text and full analysis: itself, or for an outline-only entry, the
+    /// file read from disk and analysed again (not stored). `None` if it cannot be read.
+    pub fn full_entry(&self, entry: &Arc<FileEntry>) -> Option<Arc<FileEntry>> {
+        if !entry.outline_only {
+            return Some(entry.clone());
+        }
+        let text: Arc<str> = String::from_utf8(std::fs::read(&entry.path).ok()?)
+            .ok()?
+            .into();
+        let analysis = self.analyze(&entry.path, &text);
+        Some(Arc::new(FileEntry {
+            id: entry.id,
+            path: entry.path.clone(),
+            outline: Arc::new(Outline::new(&text, &analysis, &mut |_| {})),
+            text,
+            analysis: Arc::new(analysis),
+            outline_only: false,
+            version: None,
+            open: false,
+        }))
     }
 
     /// The editor closed a document: it no longer overrides disk. The caller re-reads the
@@ -481,6 +545,8 @@ impl Workspace {
                 path: f.path.clone(),
                 text: f.text.clone(),
                 analysis: f.analysis.clone(),
+                outline: f.outline.clone(),
+                outline_only: f.outline_only,
                 version: None,
                 open: false,
             };
@@ -521,17 +587,23 @@ impl Workspace {
             wlock(&self.people).set_kb(&cfg.kb);
         }
         for f in self.all_files() {
-            let mut analysis = self.analyze(&f.path, &f.text);
-            if !f.open && self.compact_disk_files() {
-                analysis.compact();
-            }
-            self.store(
-                &f.path,
-                f.text.clone(),
-                Arc::new(analysis),
-                f.version,
-                f.open,
-            );
+            let text = if f.outline_only {
+                // Only the outline was kept: read the file again (gone or unreadable: drop it).
+                match std::fs::read(&f.path)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                {
+                    Some(t) => Arc::from(t),
+                    None => {
+                        self.remove_id(f.id);
+                        continue;
+                    }
+                }
+            } else {
+                f.text.clone()
+            };
+            let analysis = self.analyze(&f.path, &text);
+            self.store(&f.path, text, Arc::new(analysis), f.version, f.open);
         }
     }
 
@@ -540,15 +612,16 @@ impl Workspace {
     /// The person or event mention at `offset` in a file.
     pub fn item_at(&self, id: FileId, offset: usize) -> Option<Item> {
         let f = self.file(id)?;
-        let a = &f.analysis;
-        let hit = |s: &Span| s.start <= offset && offset <= s.end && s.start < s.end;
-        if let Some(i) = a.people.iter().position(|m| hit(&m.span)) {
+        let o = &f.outline;
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        let hit = |s: u32, e: u32| s <= offset && offset <= e && s < e;
+        if let Some(i) = o.people.iter().position(|m| hit(m.start, m.end)) {
             return Some(Item::Person {
                 mention: i,
                 resolution: rlock(&self.people).resolve(id, i),
             });
         }
-        if let Some(i) = a.events.iter().position(|m| hit(&m.span)) {
+        if let Some(i) = o.events.iter().position(|&(s, e)| hit(s, e)) {
             return Some(Item::Event {
                 mention: i,
                 key: rlock(&self.events).cluster_of(id, i),
@@ -567,9 +640,9 @@ impl Workspace {
             let Some(f) = self.file(fid) else { continue };
             let span_of = |i: usize| {
                 if person {
-                    f.analysis.people.get(i).map(|m| m.span.clone())
+                    f.outline.person_span(i)
                 } else {
-                    f.analysis.events.get(i).map(|m| m.span.clone())
+                    f.outline.event_span(i)
                 }
             };
             let mut locs: Vec<Location> = run
@@ -636,97 +709,163 @@ impl Workspace {
         None
     }
 
-    /// Everything hover needs about a person. `date` picks the current KB role.
-    /// Everything hover shows about a person cluster, cached until the people index changes.
+    /// Everything hover shows about a person cluster; `date` picks the current KB role.
+    /// The date-independent part (`PersonStats`, an aggregate over every mention) is cached
+    /// until the people index changes; the rest costs a KB lookup.
     pub fn person_info(&self, key: &str, date: Option<NaiveDate>) -> Arc<PersonInfo> {
         let reference = date.unwrap_or_else(|| chrono::Local::now().date_naive());
-        let cache_key = (key.to_string(), reference);
         let generation = rlock(&self.people).generation();
         let lock = || self.info_cache.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((g, info)) = lock().get(&cache_key) {
-            if *g == generation {
-                return info.clone();
+        let stats = {
+            let cache = lock();
+            if let Some((g, info)) = cache.infos.get(&(key.to_string(), reference)) {
+                if *g == generation {
+                    return info.clone();
+                }
             }
-        }
-        let info = Arc::new(self.compute_person_info(key, reference));
+            cache
+                .stats
+                .get(key)
+                .filter(|(g, _)| *g == generation)
+                .map(|(_, s)| s.clone())
+        };
+        let stats = stats.unwrap_or_else(|| {
+            let s = Arc::new(self.person_stats(key));
+            let mut cache = lock();
+            if cache.stats.len() >= 512 {
+                cache.stats.clear();
+            }
+            cache.stats.insert(key.to_string(), (generation, s.clone()));
+            s
+        });
+        let info = Arc::new(self.dated_person_info(key, &stats, reference));
         let mut cache = lock();
-        if cache.len() >= 512 {
-            cache.clear();
+        if cache.infos.len() >= 512 {
+            cache.infos.clear();
         }
-        cache.insert(cache_key, (generation, info.clone()));
+        cache
+            .infos
+            .insert((key.to_string(), reference), (generation, info.clone()));
         info
     }
 
     /// Drop cached `person_info` answers (configuration and KB changes).
     fn forget_person_info(&self) {
-        self.info_cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        let mut cache = self.info_cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.infos.clear();
+        cache.stats.clear();
     }
 
-    fn compute_person_info(&self, key: &str, reference: NaiveDate) -> PersonInfo {
+    /// One pass over a person's mentions, reading file outlines: role groups (with their
+    /// first places in path order), file and mention counts, the first mention.
+    fn person_stats(&self, key: &str) -> PersonStats {
         let mut pairs = rlock(&self.people).mentions(key);
         pairs.sort_unstable();
+        struct Group {
+            text: analysis::Str,
+            count: usize,
+            /// The first `ROLE_PLACES` places in path order.
+            places: Vec<(Arc<FileEntry>, Span)>,
+        }
+        let before = |a: &(Arc<FileEntry>, Span), b: &(Arc<FileEntry>, Span)| {
+            (Arc::ptr_eq(&a.0, &b.0) || a.0.path == b.0.path) && a.1.start < b.1.start
+                || path_order_cmp(&a.0.path, &b.0.path) == std::cmp::Ordering::Less
+        };
+        let mut groups: HashMap<analysis::Str, Group> = HashMap::new();
+        let mut files = 0;
+        // The first mention in path order: a full name if any, else any mention.
+        let mut first_full: Option<(Arc<FileEntry>, Span)> = None;
+        let mut first_any: Option<(Arc<FileEntry>, Span)> = None;
+        // One file lookup per file; mentions are indexed directly.
+        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+            files += 1;
+            let Some(f) = self.file(run[0].0) else {
+                continue;
+            };
+            let o = &f.outline;
+            // This file's earliest mention (and full-name mention), compared across files once.
+            let mut any: Option<Span> = None;
+            let mut full: Option<Span> = None;
+            let earliest = |cur: &mut Option<Span>, span: Span| {
+                if cur.as_ref().is_none_or(|c| span.start < c.start) {
+                    *cur = Some(span);
+                }
+            };
+            for &(_, i) in run {
+                let Some(m) = o.person(i) else {
+                    continue;
+                };
+                earliest(&mut any, m.span());
+                if m.form == analysis::MentionForm::FullName {
+                    earliest(&mut full, m.span());
+                }
+                let Some(t) = o.title_of(m) else {
+                    continue;
+                };
+                let g = groups.entry(t.normalized.clone()).or_insert_with(|| Group {
+                    text: t.text.clone(),
+                    count: 0,
+                    places: Vec::new(),
+                });
+                g.count += 1;
+                let cand = (f.clone(), t.span());
+                if g.places.len() < ROLE_PLACES || before(&cand, &g.places[ROLE_PLACES - 1]) {
+                    let at = g.places.partition_point(|p| !before(&cand, p));
+                    g.places.insert(at, cand);
+                    g.places.truncate(ROLE_PLACES);
+                }
+            }
+            for (slot, span) in [(&mut first_any, any), (&mut first_full, full)] {
+                if let Some(span) = span {
+                    let cand = (f.clone(), span);
+                    if slot.as_ref().is_none_or(|cur| before(&cand, cur)) {
+                        *slot = Some(cand);
+                    }
+                }
+            }
+        }
+        let mut roles: Vec<RoleGroup> = groups
+            .into_iter()
+            .map(|(normalized, g)| RoleGroup {
+                normalized: normalized.to_string(),
+                text: g.text.to_string(),
+                count: g.count,
+                places: g
+                    .places
+                    .into_iter()
+                    .map(|(f, span)| Location {
+                        file: f.id,
+                        path: f.path.clone(),
+                        span,
+                    })
+                    .collect(),
+            })
+            .collect();
+        roles.sort_by(|a, b| b.count.cmp(&a.count).then(a.normalized.cmp(&b.normalized)));
+        let first_mention = first_full.or(first_any).map(|(f, span)| Location {
+            file: f.id,
+            path: f.path.clone(),
+            span,
+        });
+        PersonStats {
+            roles,
+            files,
+            mentions: pairs.len(),
+            first_mention,
+        }
+    }
+
+    fn dated_person_info(
+        &self,
+        key: &str,
+        stats: &PersonStats,
+        reference: NaiveDate,
+    ) -> PersonInfo {
         let kb = self.kb_person(key).map(|(p, _)| p);
         let current_role = kb
             .as_ref()
             .and_then(|p| p.roles.iter().rev().find(|r| r.held_on(reference)).cloned());
-        let mut groups: BTreeMap<String, RoleGroup> = BTreeMap::new();
-        let mut files: Vec<FileId> = Vec::new();
-        // The first mention in path order: a full name if any, else any mention.
-        let mut first_full: Option<(Arc<FileEntry>, Span)> = None;
-        let mut first_any: Option<(Arc<FileEntry>, Span)> = None;
-        let earlier = |cur: &Option<(Arc<FileEntry>, Span)>, f: &FileEntry, sp: &Span| {
-            cur.as_ref().is_none_or(|(g, s)| {
-                path_order_cmp(&f.path, &g.path).then(sp.start.cmp(&s.start))
-                    == std::cmp::Ordering::Less
-            })
-        };
-        // One file lookup per file; mentions are indexed directly.
-        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let fid = run[0].0;
-            files.push(fid);
-            let Some(f) = self.file(fid) else {
-                continue;
-            };
-            for &(_, i) in run {
-                let Some(m) = f.analysis.people.get(i) else {
-                    continue;
-                };
-                if earlier(&first_any, &f, &m.span) {
-                    first_any = Some((f.clone(), m.span.clone()));
-                }
-                if m.form == analysis::MentionForm::FullName && earlier(&first_full, &f, &m.span) {
-                    first_full = Some((f.clone(), m.span.clone()));
-                }
-                if let Some(role) = &m.title {
-                    let g = groups
-                        .entry(role.normalized.to_string())
-                        .or_insert_with(|| RoleGroup {
-                            normalized: role.normalized.to_string(),
-                            text: role.text.to_string(),
-                            count: 0,
-                            places: Vec::new(),
-                        });
-                    g.count += 1;
-                    g.places.push(Location {
-                        file: fid,
-                        path: f.path.clone(),
-                        span: role.span.clone(),
-                    });
-                }
-            }
-        }
-        for g in groups.values_mut() {
-            g.places
-                .sort_by_cached_key(|l| (path_order_key(&l.path), l.span.start));
-        }
-        let mentions_count = pairs.len();
-        files.sort_unstable();
-        files.dedup();
-        let mut roles: Vec<RoleGroup> = groups.into_values().collect();
-        roles.sort_by(|a, b| b.count.cmp(&a.count).then(a.normalized.cmp(&b.normalized)));
+        let roles = stats.roles.clone();
         let mut warnings = Vec::new();
         // Title conflicts: the articles give roles that disagree with the KB's current role.
         if let (Some(cur), false) = (&current_role, roles.is_empty()) {
@@ -747,11 +886,6 @@ impl Workspace {
                 }
             }
         }
-        let first_mention = first_full.or(first_any).map(|(f, span)| Location {
-            file: f.id,
-            path: f.path.clone(),
-            span,
-        });
         PersonInfo {
             key: key.to_string(),
             name: kb
@@ -761,9 +895,9 @@ impl Workspace {
             kb,
             current_role,
             roles,
-            files: files.len(),
-            mentions: mentions_count,
-            first_mention,
+            files: stats.files,
+            mentions: stats.mentions,
+            first_mention: stats.first_mention.clone(),
             warnings,
         }
     }
