@@ -9,22 +9,21 @@ mod synth;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use byline::lsp::position::{Encoding, LineIndex};
+use byline::lines::Encoding;
 use byline::workspace::{Item, Location, Resolution, Workspace};
 
-/// What the server does with a location list: a line index per file (built fresh here, the
-/// server caches them) and UTF-16 positions for both ends of every span.
+/// What the server does with a location list: UTF-16 positions for both ends of every span,
+/// from each file's line table.
 fn to_positions(ws: &Workspace, locs: &[Location]) -> usize {
     let mut n = 0;
     for run in locs.chunk_by(|a, b| a.file == b.file) {
         let Some(f) = ws.file(run[0].file) else {
             continue;
         };
-        let li = LineIndex::new(&f.text);
         for l in run {
-            let a = li.position(&f.text, l.span.start, Encoding::Utf16);
-            let b = li.position(&f.text, l.span.end, Encoding::Utf16);
-            n += (a.line + b.line) as usize & 1;
+            let a = f.outline.lines.position(l.span.start, Encoding::Utf16);
+            let b = f.outline.lines.position(l.span.end, Encoding::Utf16);
+            n += (a.0 + b.0) as usize & 1;
         }
     }
     n
@@ -71,11 +70,17 @@ fn main() {
     let mut files = ws.all_files();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let (mut hover, mut refs, mut ev_refs, mut def) = (vec![], vec![], vec![], vec![]);
+    let mut cold = vec![];
+    // An article re-stored before each cold hover: every change to the people index (an
+    // edit anywhere) invalidates the cached aggregates, as in an editing session.
+    let other = files[3].path.clone();
+    let other_text: Arc<str> = std::fs::read_to_string(&other).unwrap().into();
+    let mut version = 0;
     let mut total_locs = 0usize;
     let mut ev_locs = 0usize;
     for f in files.iter().step_by(20) {
-        for (k, m) in f.analysis.people.iter().enumerate().take(2) {
-            let off = m.span.start + 1;
+        for (k, m) in f.outline.people.iter().enumerate().take(2) {
+            let off = m.start as usize + 1;
             let t = Instant::now();
             let item = ws.item_at(f.id, off);
             let key = match &item {
@@ -86,8 +91,14 @@ fn main() {
                 _ => None,
             };
             let Some(key) = key else { continue };
-            let _info = ws.person_info(&key, f.analysis.meta.date);
+            let _info = ws.person_info(&key, f.outline.date);
             hover.push(t.elapsed());
+            version += 1;
+            ws.upsert_open(&other, other_text.clone(), version);
+            let t = Instant::now();
+            let _ = ws.item_at(f.id, off);
+            let _info = ws.person_info(&key, f.outline.date);
+            cold.push(t.elapsed());
             // Definition: the KB entry or the first full-name mention (from person_info).
             let t = Instant::now();
             let _ = ws.item_at(f.id, off);
@@ -100,8 +111,8 @@ fn main() {
             refs.push(t.elapsed());
             total_locs += locs.len();
         }
-        if let Some(e) = f.analysis.events.first() {
-            if let Some(Item::Event { key: Some(key), .. }) = ws.item_at(f.id, e.span.start + 1) {
+        if let Some(&(start, _)) = f.outline.events.first() {
+            if let Some(Item::Event { key: Some(key), .. }) = ws.item_at(f.id, start as usize + 1) {
                 let t = Instant::now();
                 let _ = ws.event_summary(&key);
                 let locs = ws.event_mentions(&key);
@@ -112,6 +123,7 @@ fn main() {
         }
     }
     println!("hover (item_at + person_info)      {}", pct(hover));
+    println!("hover, index changed since (cold)  {}", pct(cold));
     println!("definition (item_at + first mention) {}", pct(def));
     println!(
         "references + positions (person, {:>5.0} locations avg) {}",

@@ -26,8 +26,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// A shared immutable string. Analyses create them; the workspace interns the ones of the files
-/// it keeps (`FileAnalysis::intern`), so a name mentioned in 5,000 articles is stored once.
+/// A shared immutable string. Analyses create them; the workspace interns the ones it keeps
+/// of every file (its outline's titles), so a role given in 5,000 articles is stored once.
 pub type Str = Arc<str>;
 
 pub use document::{DateSource, DocMeta, Document};
@@ -297,57 +297,6 @@ pub struct Finding {
     /// Related places in the same file with a note ("nearest candidate speaker").
     pub related: Vec<(Span, String)>,
     pub fixes: Vec<Fix>,
-}
-
-impl FileAnalysis {
-    /// Drop what only an open editor needs (findings, quotes, attributions, sentences) and
-    /// release spare capacity: the language server does this for files indexed from disk,
-    /// whose diagnostics it never publishes; the cross-file people and event data stay.
-    pub fn compact(&mut self) {
-        self.sentences = Vec::new();
-        self.attributions = Vec::new();
-        self.quotes = Vec::new();
-        self.findings = Vec::new();
-        self.people.shrink_to_fit();
-        self.events.shrink_to_fit();
-    }
-
-    /// Pass every shared string of the kept analysis (people and events) through `f`, which
-    /// may replace it with an equal, shared one (the workspace's interner).
-    pub fn intern_with(&mut self, f: &mut dyn FnMut(&mut Str)) {
-        for m in &mut self.people {
-            f(&mut m.text);
-            f(&mut m.name);
-            f(&mut m.surname);
-            if let Some(k) = &mut m.kb_id {
-                f(k);
-            }
-            if let Some(t) = &mut m.title {
-                f(&mut t.text);
-                f(&mut t.normalized);
-            }
-        }
-        for e in &mut self.events {
-            f(&mut e.text);
-            f(&mut e.trigger);
-            f(&mut e.group);
-            for x in e.place.iter_mut().chain(&mut e.extent).chain(&mut e.kb_id) {
-                f(x);
-            }
-            for x in e.parties.iter_mut().chain(&mut e.participants) {
-                f(x);
-            }
-            e.parties.shrink_to_fit();
-            e.participants.shrink_to_fit();
-        }
-    }
-
-    /// A compact copy with every vector and string allocated to fit (for memory accounting).
-    pub fn deep_clone_compact(&self) -> FileAnalysis {
-        let mut c = self.clone();
-        c.compact();
-        c
-    }
 }
 
 /// Analyse one article. Never panics; total on any `&str`.

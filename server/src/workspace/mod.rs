@@ -185,8 +185,8 @@ pub struct Workspace {
     /// Keep only what cross-file queries need for files the editor has not opened (the
     /// server sets this; the CLI keeps findings with their fixes).
     compact: std::sync::atomic::AtomicBool,
-    /// Shared copies of the names, triggers and places in compact analyses: a popular name is
-    /// stored once however many articles mention it. Grows with the distinct strings seen.
+    /// Shared copies of the titles in outline-only files: a role given in thousands of
+    /// articles is stored once. Grows with the distinct strings seen.
     strings: dashmap::DashSet<crate::analysis::Str>,
     /// `person_info` answers (hover, definition, lens) for the people index generation they
     /// were computed at: a popular person has thousands of mentions to aggregate.
@@ -246,8 +246,8 @@ impl Workspace {
         Self::default()
     }
 
-    /// Keep compact analyses (people and events only, see `FileAnalysis::compact`) for files
-    /// that are not open; an editor opening a file gets a full analysis.
+    /// Keep only outlines (no text, no full analysis) of files that are not open; an editor
+    /// opening a file gets a full analysis, and `full_entry` re-reads one on demand.
     pub fn set_compact_disk_files(&self, on: bool) {
         self.compact.store(on, std::sync::atomic::Ordering::Relaxed);
     }
