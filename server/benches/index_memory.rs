@@ -76,6 +76,7 @@ fn rss_kib() -> u64 {
 }
 
 fn main() {
+    byline::memory::release_freed_memory_promptly(); // as the binary does
     let n: usize = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())

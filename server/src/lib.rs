@@ -8,6 +8,7 @@
 //! - [`lsp`]: the language server (the only module that speaks LSP), plus the conversion of
 //!   workspace answers to protocol objects that `cli` reuses for its JSON contract.
 //! - [`cli`]: `byline check` and `byline index`.
+//! - [`memory`]: allocator settings of the binary and the benches.
 //! - [`fuzzing`]: the fuzz targets' bodies (`server/fuzz`), replayed on stable by the tests.
 
 pub mod analysis;
@@ -16,4 +17,5 @@ pub mod config;
 pub mod fuzzing;
 pub mod lines;
 pub mod lsp;
+pub mod memory;
 pub mod workspace;

@@ -70,6 +70,7 @@ fn paths_or_dot(p: Vec<String>) -> Vec<String> {
 }
 
 fn main() -> ExitCode {
+    byline::memory::release_freed_memory_promptly();
     std::panic::set_hook(Box::new(|info| {
         let loc = info
             .location()

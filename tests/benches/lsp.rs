@@ -19,6 +19,7 @@
 //! writer thread, so a server that stops reading its stdin cannot hang the bench. Messages are
 //! timestamped by the reader thread as soon as their body has been read, before JSON parsing.
 
+use std::collections::BTreeMap;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -344,6 +345,11 @@ impl Server {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(stderr)
+            // Handler times at debug level (`byline::timing`): the server-side figures.
+            .env(
+                "BYLINE_LOG",
+                std::env::var("BYLINE_LOG").unwrap_or_else(|_| "warn,byline::timing=debug".into()),
+            )
             .spawn()
             .map_err(|e| format!("spawning {} lsp: {e}", bin.display()))?;
         let mut stdin = child.stdin.take().expect("piped stdin");
@@ -534,6 +540,25 @@ impl Server {
         }
     }
 
+    /// Server-side handler times (ms) per request name, from the `byline::timing` log lines.
+    fn handler_times(&self) -> BTreeMap<String, Vec<f64>> {
+        let s = std::fs::read_to_string(&self.stderr_path).unwrap_or_default();
+        let mut out: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        for l in s.lines().filter(|l| l.contains("byline::timing")) {
+            let field = |k: &str| {
+                l.split_whitespace()
+                    .find_map(|w| w.strip_prefix(k))
+                    .map(|v| v.trim_matches('"').to_string())
+            };
+            if let (Some(req), Some(ms)) = (field("request="), field("ms=")) {
+                if let Ok(ms) = ms.parse::<f64>() {
+                    out.entry(req).or_default().push(ms);
+                }
+            }
+        }
+        out
+    }
+
     fn stderr_tail(&self) -> String {
         let s = std::fs::read_to_string(&self.stderr_path).unwrap_or_default();
         let lines: Vec<&str> = s.lines().collect();
@@ -547,8 +572,9 @@ impl Drop for Server {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
-        // Keep the server's stderr only when it said something.
-        if std::fs::metadata(&self.stderr_path).is_ok_and(|m| m.len() == 0) {
+        // Keep the server's stderr only when it said something besides handler times.
+        let said = std::fs::read_to_string(&self.stderr_path).unwrap_or_default();
+        if said.lines().all(|l| l.contains("byline::timing")) {
             let _ = std::fs::remove_file(&self.stderr_path);
         } else {
             eprintln!("lspbench: server stderr in {}", self.stderr_path.display());
@@ -860,6 +886,7 @@ fn run(o: &Opts) -> Result<(Value, Vec<String>), String> {
         errors.push("no person names found in the opened documents".into());
     }
     let mut queries = serde_json::Map::new();
+    let mut mem_queries = serde_json::Map::new();
     for method in [
         "textDocument/hover",
         "textDocument/definition",
@@ -868,6 +895,7 @@ fn run(o: &Opts) -> Result<(Value, Vec<String>), String> {
         let mut lat = Vec::new();
         let (mut nonempty, mut items, mut cross, mut errs, mut timeouts) =
             (0, 0usize, 0usize, 0, 0);
+        let mut most = 0usize;
         let mut consecutive_timeouts = 0;
         let mut empty_examples: Vec<String> = Vec::new();
         for &(d, l, c) in &positions {
@@ -910,6 +938,7 @@ fn run(o: &Opts) -> Result<(Value, Vec<String>), String> {
                     }
                     if method != "textDocument/hover" {
                         items += locs.len();
+                        most = most.max(locs.len());
                         cross += locs
                             .iter()
                             .filter(|l| l["uri"].as_str().is_some_and(|u| u != uri))
@@ -944,10 +973,13 @@ fn run(o: &Opts) -> Result<(Value, Vec<String>), String> {
         if method != "textDocument/hover" {
             s["locations_mean"] =
                 json!((items as f64 / lat.len().max(1) as f64 * 10.0).round() / 10.0);
+            s["locations_max"] = json!(most);
             s["cross_file_mean"] =
                 json!((cross as f64 / lat.len().max(1) as f64 * 10.0).round() / 10.0);
         }
         queries.insert(name.to_string(), s);
+        let (hwm, rss) = srv.memory();
+        mem_queries.insert(name.to_string(), json!([hwm, rss]));
     }
     eprintln!("lspbench: {} positions queried", positions.len());
 
@@ -955,6 +987,11 @@ fn run(o: &Opts) -> Result<(Value, Vec<String>), String> {
     let (hwm, rss) = srv.memory();
     let cpu = srv.cpu_s();
     let (shutdown_ms, code) = srv.shutdown(o.timeout);
+    let handler: serde_json::Map<String, Value> = srv
+        .handler_times()
+        .into_iter()
+        .map(|(k, v)| (k, stats(&v)))
+        .collect();
     if code != Some(0) {
         errors.push(format!("unclean exit: {code:?}"));
     }
@@ -990,10 +1027,14 @@ fn run(o: &Opts) -> Result<(Value, Vec<String>), String> {
             "single_keystroke_to_diag_ms": stats(&single_ms),
         },
         "queries": queries,
+        "server_side_ms": handler,
         "memory_mib": {
             "after_index": {"hwm": mib(hwm_index), "rss": mib(rss_index)},
             "after_open": {"hwm": mib(mem_open.0), "rss": mib(mem_open.1)},
             "after_keystrokes": {"hwm": mib(mem_typed.0), "rss": mib(mem_typed.1)},
+            "after_hover": {"hwm": mib(mem_queries["hover"][0].as_u64().unwrap_or(0)), "rss": mib(mem_queries["hover"][1].as_u64().unwrap_or(0))},
+            "after_definition": {"hwm": mib(mem_queries["definition"][0].as_u64().unwrap_or(0)), "rss": mib(mem_queries["definition"][1].as_u64().unwrap_or(0))},
+            "after_references": {"hwm": mib(mem_queries["references"][0].as_u64().unwrap_or(0)), "rss": mib(mem_queries["references"][1].as_u64().unwrap_or(0))},
             "after_queries": {"hwm": mib(hwm), "rss": mib(rss)},
         },
         "peak_rss_mib": mib(hwm),
@@ -1027,7 +1068,8 @@ fn table(r: &Value) {
         "single keystroke → diagnostics (incl. {} ms debounce)",
         k["debounce_ms"]
     );
-    let rows: [(String, &Value); 6] = [
+    let h = &r["server_side_ms"];
+    let rows: [(String, &Value); 9] = [
         (
             "didOpen → diagnostics (4 KB article)".into(),
             &r["open_diag_ms"],
@@ -1037,6 +1079,9 @@ fn table(r: &Value) {
         ("hover".into(), &q["hover"]),
         ("definition".into(), &q["definition"]),
         ("references".into(), &q["references"]),
+        ("hover, server side (handler time)".into(), &h["hover"]),
+        ("definition, server side".into(), &h["definition"]),
+        ("references, server side".into(), &h["references"]),
     ];
     println!(
         "\nbyline LSP bench: {} articles ({:.1} MB), server {} ({} CPUs)",
@@ -1072,20 +1117,24 @@ fn table(r: &Value) {
         );
     }
     println!(
-        "\n  hover non-empty {}/{}; definition non-empty {}/{}; references non-empty {}/{}, {} locations on average ({} in other files)",
+        "\n  hover non-empty {}/{}; definition non-empty {}/{}; references non-empty {}/{}, {} locations on average ({} in other files, at most {})",
         q["hover"]["non_empty"], q["hover"]["n"], q["definition"]["non_empty"], q["definition"]["n"],
         q["references"]["non_empty"], q["references"]["n"], q["references"]["locations_mean"],
-        q["references"]["cross_file_mean"]
+        q["references"]["cross_file_mean"], q["references"]["locations_max"]
     );
     let m = &r["memory_mib"];
     println!(
         "  peak RSS (VmHWM) {} MiB (budget 2 × corpus + 100 MiB = {} MiB); VmHWM after indexing {}, \
-         after opening {}, after typing {} MiB; VmRSS at the end {} MiB; CPU {} s",
+         after opening {}, after typing {}, after hovers {}, after definitions {}, after references {} MiB; \
+         VmRSS at the end {} MiB; CPU {} s",
         f(&r["peak_rss_mib"]),
         f(&r["rss_budget_mib"]),
         f(&m["after_index"]["hwm"]),
         f(&m["after_open"]["hwm"]),
         f(&m["after_keystrokes"]["hwm"]),
+        f(&m["after_hover"]["hwm"]),
+        f(&m["after_definition"]["hwm"]),
+        f(&m["after_references"]["hwm"]),
         f(&r["rss_mib"]),
         f(&r["cpu_s"])
     );

@@ -159,7 +159,7 @@ pub fn reports(loaded: &Loaded) -> Vec<FileReport> {
     let files = loaded.workspace.all_files();
     let mut out = par_map(&files, |f| FileReport {
         display: loaded.display(&f.path),
-        abs: f.path.clone(),
+        abs: f.path.to_path_buf(),
         text: f.text.clone(),
         findings: loaded.workspace.diagnostics(f.id),
         config_problems: Vec::new(),

@@ -84,15 +84,13 @@ async fn at(st: &Arc<State>, uri: &Uri, pos: Position) -> Option<(Arc<FileEntry>
     Some((entry, offset))
 }
 
+/// Protocol locations, in the order given (the workspace lists them by path, then position):
+/// one file lookup, one URI and the file's line table per run of locations in one file.
 fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
-    // Convert per file with one line index.
     let mut out = Vec::with_capacity(locs.len());
-    let mut by_file: BTreeMap<u32, Vec<&WsLocation>> = BTreeMap::new();
-    for l in locs {
-        by_file.entry(l.file).or_default().push(l);
-    }
     let enc = st.encoding();
-    for (fid, ls) in by_file {
+    for run in locs.chunk_by(|a, b| a.file == b.file) {
+        let fid = run[0].file;
         let Some(f) = st.ws.file(fid) else { continue };
         let Some(uri) = st.uri_of_file(fid, &f.path) else {
             continue;
@@ -102,15 +100,36 @@ fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
             let (line, character) = lines.position(offset, enc);
             Position { line, character }
         };
-        for l in ls {
-            out.push(Location {
-                uri: uri.clone(),
-                range: Range {
-                    start: pos(l.span.start),
-                    end: pos(l.span.end),
-                },
-            });
-        }
+        out.extend(run.iter().map(|l| Location {
+            uri: uri.clone(),
+            range: Range {
+                start: pos(l.span.start),
+                end: pos(l.span.end),
+            },
+        }));
+    }
+    out
+}
+
+/// Protocol locations of mentions grouped by file (`Workspace::person_mention_groups`).
+fn group_locations(st: &State, groups: &[crate::workspace::FileMentions]) -> Vec<Location> {
+    let mut out = Vec::with_capacity(groups.iter().map(|g| g.1.len()).sum());
+    let enc = st.encoding();
+    for (f, spans) in groups {
+        let Some(uri) = st.uri_of_file(f.id, &f.path) else {
+            continue;
+        };
+        let pos = |offset: usize| {
+            let (line, character) = f.outline.lines.position(offset, enc);
+            Position { line, character }
+        };
+        out.extend(spans.iter().map(|s| Location {
+            uri: uri.clone(),
+            range: Range {
+                start: pos(s.start),
+                end: pos(s.end),
+            },
+        }));
     }
     out
 }
@@ -449,20 +468,22 @@ pub async fn references(st: &Arc<State>, p: ReferenceParams) -> Result<Option<Ve
     let (mut locs, decl) = match st.ws.item_at(entry.id, offset) {
         Some(ref it @ Item::Person { .. }) => match person_key(it) {
             Some(k) => (
-                locations(st, &st.ws.person_mentions(k)),
+                group_locations(st, &st.ws.person_mention_groups(k)),
                 person_declaration(st, k),
             ),
             None => return Ok(None),
         },
         Some(Item::Event { key: Some(k), .. }) => (
-            locations(st, &st.ws.event_mentions(&k)),
+            group_locations(st, &st.ws.event_mention_groups(&k)),
             event_declaration(st, &k),
         ),
         _ => return Ok(None),
     };
+    // Ranges first: comparing thousands of URIs costs more.
+    let same = |l: &Location, d: &Location| l.range == d.range && l.uri == d.uri;
     match (include_decl, decl) {
-        (true, Some(d)) if !locs.contains(&d) => locs.insert(0, d),
-        (false, Some(d)) => locs.retain(|l| *l != d),
+        (true, Some(d)) if !locs.iter().any(|l| same(l, &d)) => locs.insert(0, d),
+        (false, Some(d)) => locs.retain(|l| !same(l, &d)),
         _ => {}
     }
     Ok(Some(locs))

@@ -47,7 +47,7 @@ pub struct State {
     progress_ids: AtomicU64,
     pub caps: std::sync::RwLock<ClientCaps>,
     /// `file://` URI per file id (ids are stable per path): references list thousands.
-    file_uris: DashMap<u32, Uri>,
+    file_uris: DashMap<u32, Uri, rustc_hash::FxBuildHasher>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -76,7 +76,7 @@ impl State {
             indexing_done: AtomicBool::new(false),
             progress_ids: AtomicU64::new(0),
             caps: Default::default(),
-            file_uris: DashMap::new(),
+            file_uris: DashMap::default(),
         }
     }
 

@@ -101,7 +101,7 @@ impl ConfigState {
 #[derive(Debug)]
 pub struct FileEntry {
     pub id: FileId,
-    pub path: PathBuf,
+    pub path: Arc<Path>,
     /// The text; empty when `outline_only`.
     pub text: Arc<str>,
     /// The full analysis; empty when `outline_only`.
@@ -122,9 +122,13 @@ static NO_ANALYSIS: LazyLock<Arc<FileAnalysis>> = LazyLock::new(Default::default
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     pub file: FileId,
-    pub path: PathBuf,
+    /// Shared with the file's entry.
+    pub path: Arc<Path>,
     pub span: Span,
 }
+
+/// A file and spans in it, by position.
+pub type FileMentions = (Arc<FileEntry>, Vec<Span>);
 
 /// What stands at an offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,9 +181,10 @@ pub struct Workspace {
     roots: RwLock<Vec<(PathBuf, Arc<ConfigState>)>>,
     /// Config for files outside every root.
     default_config: RwLock<Arc<ConfigState>>,
-    ids: DashMap<PathBuf, FileId>,
-    paths: RwLock<Vec<PathBuf>>,
-    files: DashMap<FileId, Arc<FileEntry>>,
+    ids: DashMap<Arc<Path>, FileId>,
+    /// Path by file id, shared with the entries and locations.
+    paths: RwLock<Vec<Arc<Path>>>,
+    files: DashMap<FileId, Arc<FileEntry>, rustc_hash::FxBuildHasher>,
     people: RwLock<PeopleIndex>,
     events: RwLock<EventIndex>,
     /// Keep only what cross-file queries need for files the editor has not opened (the
@@ -398,9 +403,18 @@ impl Workspace {
             return *id;
         }
         let id = paths.len() as FileId;
-        paths.push(path.to_path_buf());
-        self.ids.insert(path.to_path_buf(), id);
+        let shared: Arc<Path> = Arc::from(path);
+        paths.push(shared.clone());
+        self.ids.insert(shared, id);
         id
+    }
+
+    /// The shared path of a file id (`path` when the id is unknown).
+    fn shared_path(&self, id: FileId, path: &Path) -> Arc<Path> {
+        rlock(&self.paths)
+            .get(id as usize)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(path))
     }
 
     pub fn lookup(&self, path: &Path) -> Option<FileId> {
@@ -408,7 +422,7 @@ impl Workspace {
     }
 
     pub fn path_of(&self, id: FileId) -> Option<PathBuf> {
-        rlock(&self.paths).get(id as usize).cloned()
+        rlock(&self.paths).get(id as usize).map(|p| p.to_path_buf())
     }
 
     pub fn file(&self, id: FileId) -> Option<Arc<FileEntry>> {
@@ -502,7 +516,7 @@ impl Workspace {
         };
         let entry = Arc::new(FileEntry {
             id,
-            path: path.to_path_buf(),
+            path: self.shared_path(id, path),
             text,
             analysis,
             outline: Arc::new(outline),
@@ -630,35 +644,55 @@ impl Workspace {
         None
     }
 
-    fn locations(&self, mut pairs: Vec<(FileId, usize)>, person: bool) -> Vec<Location> {
-        // One file lookup per file, and files ordered by a byte key equal to `Path` order
-        // (components compared in turn): thousands of `Path` comparisons cost milliseconds.
+    /// Mentions grouped by file: files in path order, spans by position. One file lookup per
+    /// file, and files ordered by a byte key equal to `Path` order (components compared in
+    /// turn): thousands of `Path` comparisons cost milliseconds.
+    fn grouped(&self, mut pairs: Vec<(FileId, usize)>, person: bool) -> Vec<FileMentions> {
         pairs.sort_unstable();
-        let mut groups: Vec<(Vec<u8>, Vec<Location>)> = Vec::new();
+        let mut groups: Vec<(Vec<u8>, FileMentions)> = Vec::new();
         for run in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let fid = run[0].0;
-            let Some(f) = self.file(fid) else { continue };
-            let span_of = |i: usize| {
-                if person {
-                    f.outline.person_span(i)
-                } else {
-                    f.outline.event_span(i)
-                }
+            let Some(f) = self.file(run[0].0) else {
+                continue;
             };
-            let mut locs: Vec<Location> = run
+            let mut spans: Vec<Span> = run
                 .iter()
-                .filter_map(|&(_, i)| span_of(i))
-                .map(|span| Location {
-                    file: fid,
-                    path: f.path.clone(),
-                    span,
+                .filter_map(|&(_, i)| {
+                    if person {
+                        f.outline.person_span(i)
+                    } else {
+                        f.outline.event_span(i)
+                    }
                 })
                 .collect();
-            locs.sort_by_key(|l| l.span.start);
-            groups.push((path_order_key(&f.path), locs));
+            spans.sort_by_key(|s| s.start);
+            groups.push((path_order_key(&f.path), (f, spans)));
         }
         groups.sort_by(|a, b| a.0.cmp(&b.0));
-        groups.into_iter().flat_map(|(_, l)| l).collect()
+        groups.into_iter().map(|(_, g)| g).collect()
+    }
+
+    fn locations(&self, pairs: Vec<(FileId, usize)>, person: bool) -> Vec<Location> {
+        let mut out = Vec::with_capacity(pairs.len());
+        for (f, spans) in self.grouped(pairs, person) {
+            out.extend(spans.into_iter().map(|span| Location {
+                file: f.id,
+                path: f.path.clone(),
+                span,
+            }));
+        }
+        out
+    }
+
+    /// `person_mentions`, grouped by file (for callers converting thousands of spans).
+    pub fn person_mention_groups(&self, key: &str) -> Vec<FileMentions> {
+        let pairs = rlock(&self.people).mentions(key);
+        self.grouped(pairs, true)
+    }
+
+    /// `event_mentions`, grouped by file.
+    pub fn event_mention_groups(&self, key: &str) -> Vec<FileMentions> {
+        let pairs = rlock(&self.events).mentions(key);
+        self.grouped(pairs, false)
     }
 
     /// Every mention of a person cluster, sorted by path and position.
