@@ -88,25 +88,10 @@ async fn at(st: &Arc<State>, uri: &Uri, pos: Position) -> Option<(Arc<FileEntry>
 /// one file lookup, one URI and the file's line table per run of locations in one file.
 fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
     let mut out = Vec::with_capacity(locs.len());
-    let enc = st.encoding();
     for run in locs.chunk_by(|a, b| a.file == b.file) {
-        let fid = run[0].file;
-        let Some(f) = st.ws.file(fid) else { continue };
-        let Some(uri) = st.uri_of_file(fid, &f.path) else {
-            continue;
-        };
-        let lines = &f.outline.lines;
-        let pos = |offset: usize| {
-            let (line, character) = lines.position(offset, enc);
-            Position { line, character }
-        };
-        out.extend(run.iter().map(|l| Location {
-            uri: uri.clone(),
-            range: Range {
-                start: pos(l.span.start),
-                end: pos(l.span.end),
-            },
-        }));
+        if let Some(f) = st.ws.file(run[0].file) {
+            push_locations(&mut out, st, &f, run.iter().map(|l| &l.span));
+        }
     }
     out
 }
@@ -114,24 +99,39 @@ fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
 /// Protocol locations of mentions grouped by file (`Workspace::person_mention_groups`).
 fn group_locations(st: &State, groups: &[crate::workspace::FileMentions]) -> Vec<Location> {
     let mut out = Vec::with_capacity(groups.iter().map(|g| g.1.len()).sum());
-    let enc = st.encoding();
     for (f, spans) in groups {
-        let Some(uri) = st.uri_of_file(f.id, &f.path) else {
-            continue;
-        };
-        let pos = |offset: usize| {
-            let (line, character) = f.outline.lines.position(offset, enc);
-            Position { line, character }
-        };
-        out.extend(spans.iter().map(|s| Location {
-            uri: uri.clone(),
-            range: Range {
-                start: pos(s.start),
-                end: pos(s.end),
-            },
-        }));
+        push_locations(&mut out, st, f, spans.iter());
     }
     out
+}
+
+/// Locations of spans in one file: one URI, positions from the file's line table.
+fn push_locations<'a>(
+    out: &mut Vec<Location>,
+    st: &State,
+    f: &FileEntry,
+    spans: impl Iterator<Item = &'a Span>,
+) {
+    let Some(uri) = st.uri_of_file(f.id, &f.path) else {
+        return;
+    };
+    let enc = st.encoding();
+    out.extend(spans.map(|s| Location {
+        uri: uri.clone(),
+        range: outline_range(f, s, enc),
+    }));
+}
+
+/// The protocol range of a span of any workspace file, open or outline-only.
+fn outline_range(f: &FileEntry, span: &Span, enc: Encoding) -> Range {
+    let pos = |offset: usize| {
+        let (line, character) = f.outline.lines.position(offset, enc);
+        Position { line, character }
+    };
+    Range {
+        start: pos(span.start),
+        end: pos(span.end),
+    }
 }
 
 /// The person cluster key at a position, if the mention resolves.
@@ -242,9 +242,10 @@ pub fn person_hover_markdown(st: &State, key: &str, date: Option<chrono::NaiveDa
     if !info.roles.is_empty() {
         md.push_str("\n**In the articles**\n");
         for g in info.roles.iter().take(8) {
-            let links: Vec<String> = g.places.iter().take(3).map(|l| link(st, l)).collect();
-            let more = if g.count > g.places.len().min(3) {
-                format!(", +{} more", g.count - g.places.len().min(3))
+            // `places` holds the first `ROLE_PLACES` of the group's `count` mentions.
+            let links: Vec<String> = g.places.iter().map(|l| link(st, l)).collect();
+            let more = if g.count > g.places.len() {
+                format!(", +{} more", g.count - g.places.len())
             } else {
                 String::new()
             };
@@ -853,10 +854,6 @@ pub async fn rename(st: &Arc<State>, p: RenameParams) -> Result<Option<Workspace
             continue;
         };
         let enc = st.encoding();
-        let pos = |offset: usize| {
-            let (line, character) = f.outline.lines.position(offset, enc);
-            Position { line, character }
-        };
         for l in locs {
             let Some(m) = f.outline.people.iter().find(|m| m.span() == l.span) else {
                 continue;
@@ -872,10 +869,7 @@ pub async fn rename(st: &Arc<State>, p: RenameParams) -> Result<Option<Workspace
                 MentionForm::RoleOnly => continue,
             };
             changes.entry(uri.clone()).or_default().push(TextEdit {
-                range: Range {
-                    start: pos(span.start),
-                    end: pos(span.end),
-                },
+                range: outline_range(&f, &span, enc),
                 new_text: text,
             });
         }

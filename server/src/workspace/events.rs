@@ -23,7 +23,7 @@
 //! every cluster in a canonical order (date, then text) for reproducible batch output.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use chrono::NaiveDate;
 
@@ -57,30 +57,9 @@ pub struct EventSummary {
 
 type Sym = u32;
 
-/// Multiply-rotate hasher for small integer and short string keys.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
+use rustc_hash::FxHasher as Fx;
 
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut v = [0u8; 8];
-            v[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(v));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(n.into());
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+type FxMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 /// Interned strings (groups, places, parties, person keys and names, KB ids).
 #[derive(Debug, Default)]

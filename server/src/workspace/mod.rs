@@ -802,8 +802,8 @@ impl Workspace {
             places: Vec<(Arc<FileEntry>, Span)>,
         }
         let before = |a: &(Arc<FileEntry>, Span), b: &(Arc<FileEntry>, Span)| {
-            (Arc::ptr_eq(&a.0, &b.0) || a.0.path == b.0.path) && a.1.start < b.1.start
-                || path_order_cmp(&a.0.path, &b.0.path) == std::cmp::Ordering::Less
+            path_order_cmp(&a.0.path, &b.0.path).then(a.1.start.cmp(&b.1.start))
+                == std::cmp::Ordering::Less
         };
         let mut groups: HashMap<analysis::Str, Group> = HashMap::new();
         let mut files = 0;

@@ -23,6 +23,8 @@ pub mod when;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher as Fx;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -718,25 +720,8 @@ const WORD_LISTS: &[&[&str]] = &[
     PREPOSITIONS,
 ];
 
-/// A small multiply-rotate hasher for short word keys (std's SipHash dominated the profile).
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut v = [0u8; 8];
-            v[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(v))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-}
-
-type BuildFx = std::hash::BuildHasherDefault<Fx>;
+/// FxHash for short word keys (std's SipHash dominated the profile).
+type BuildFx = rustc_hash::FxBuildHasher;
 
 /// Membership of `w` (any case) in the word lists of `flags` (`F_*` bits).
 fn in_list(flags: u32, w: &str) -> bool {

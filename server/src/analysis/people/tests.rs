@@ -1,8 +1,8 @@
 use super::*;
 use crate::analysis::rules::RuleSettings;
-use crate::analysis::testutil::ctx;
+use crate::analysis::testutil::{ctx, kb_person as person};
 use crate::analysis::{KbIndex, Lexicons};
-use crate::config::{KbRole, PersonEntry};
+use crate::config::KbRole;
 
 fn people(t: &str) -> Vec<PersonMention> {
     let doc = Document::parse(t, None);
@@ -283,20 +283,6 @@ fn roles_in_front_of_names() {
         &*p.last().unwrap().title.as_ref().unwrap().text,
         "Lohan's attorney"
     );
-}
-
-fn person(id: &str, name: &str, aliases: &[&str], roles: Vec<KbRole>) -> PersonEntry {
-    PersonEntry {
-        id: id.into(),
-        name: name.into(),
-        aliases: aliases.iter().map(|s| s.to_string()).collect(),
-        description: None,
-        roles,
-        links: vec![],
-        notes: None,
-        span: 0..0,
-        name_span: 0..0,
-    }
 }
 
 fn with_kb(t: &str, kb: &KbIndex) -> Vec<PersonMention> {
