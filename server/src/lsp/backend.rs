@@ -284,6 +284,7 @@ impl LanguageServer for Backend {
                 tracing::warn!("initializationOptions: {m}");
             }
         }
+        self.state.initialized.store(true, Ordering::SeqCst);
         Ok(InitializeResult {
             capabilities: features::capabilities(enc),
             server_info: Some(ServerInfo {
@@ -478,7 +479,9 @@ impl LanguageServer for Backend {
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        timed("references", features::references(&self.state, params)).await
+        // Normally answered by `lsp::direct` before tower-lsp routes the request here.
+        let answer = timed("references", features::references(&self.state, params)).await;
+        answer.map(|r| r.map(features::References::into_locations))
     }
 
     async fn document_highlight(
@@ -535,7 +538,7 @@ impl LanguageServer for Backend {
 
 /// Await a request handler and log its duration at debug level (`BYLINE_LOG=byline::timing=debug`),
 /// for server-side latency figures.
-async fn timed<T>(request: &'static str, f: impl std::future::Future<Output = T>) -> T {
+pub(crate) async fn timed<T>(request: &'static str, f: impl std::future::Future<Output = T>) -> T {
     let started = std::time::Instant::now();
     let answer = f.await;
     tracing::debug!(target: "byline::timing", request, ms = started.elapsed().as_secs_f64() * 1e3);

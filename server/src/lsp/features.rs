@@ -12,7 +12,7 @@ use super::position::Encoding;
 use super::server::State;
 use crate::analysis::{MentionForm, SourceKind, Span};
 use crate::config;
-use crate::workspace::{FileEntry, Item, Location as WsLocation, Resolution};
+use crate::workspace::{FileEntry, FileId, FileMentions, Item, Location as WsLocation, Resolution};
 
 pub const TOKEN_TYPES: &[&str] = &["person", "event", "quotation", "vagueSource"];
 pub const TOKEN_MODIFIERS: &[&str] = &["declaration"];
@@ -92,15 +92,6 @@ fn locations(st: &State, locs: &[WsLocation]) -> Vec<Location> {
         if let Some(f) = st.ws.file(run[0].file) {
             push_locations(&mut out, st, &f, run.iter().map(|l| &l.span));
         }
-    }
-    out
-}
-
-/// Protocol locations of mentions grouped by file (`Workspace::person_mention_groups`).
-fn group_locations(st: &State, groups: &[crate::workspace::FileMentions]) -> Vec<Location> {
-    let mut out = Vec::with_capacity(groups.iter().map(|g| g.1.len()).sum());
-    for (f, spans) in groups {
-        push_locations(&mut out, st, f, spans.iter());
     }
     out
 }
@@ -420,26 +411,54 @@ fn kb_location(st: &State, key: &str, event: bool) -> Option<Location> {
     None
 }
 
-/// Declaration of a person: KB entry, else first full-name mention in the workspace.
-fn person_declaration(st: &State, key: &str) -> Option<Location> {
-    if let Some(l) = kb_location(st, key, false) {
-        return Some(l);
-    }
-    let info = st.ws.person_info(key, None);
-    locations(st, &info.first_mention.iter().cloned().collect::<Vec<_>>()).pop()
+/// Where a declaration is: a knowledge-base entry, or one of the mentions themselves.
+enum Decl {
+    Kb(Location),
+    Mention(FileId, Span),
 }
 
-/// Declaration of an event: KB entry, else the earliest article's first mention.
-fn event_declaration(st: &State, key: &str) -> Option<Location> {
-    if let Some(l) = kb_location(st, key, true) {
-        return Some(l);
+/// Declaration of a person: KB entry, else first full-name mention in the workspace.
+fn person_declaration(st: &State, key: &str) -> Option<Decl> {
+    if let Some(l) = kb_location(st, key, false) {
+        return Some(Decl::Kb(l));
     }
-    let mentions = st.ws.event_mentions(key);
-    let earliest = mentions.iter().min_by_key(|l| {
-        let date = st.ws.file(l.file).and_then(|f| f.outline.date);
-        (date.is_none(), date, l.path.clone(), l.span.start)
-    })?;
-    locations(st, std::slice::from_ref(earliest)).pop()
+    let first = st.ws.person_info(key, None).first_mention.clone()?;
+    Some(Decl::Mention(first.file, first.span))
+}
+
+/// Declaration of an event: KB entry, else the earliest article's first mention (undated
+/// articles last; ties in path order). `groups` are the event's mentions, if already at hand.
+fn event_declaration(st: &State, key: &str, groups: Option<&[FileMentions]>) -> Option<Decl> {
+    if let Some(l) = kb_location(st, key, true) {
+        return Some(Decl::Kb(l));
+    }
+    let owned;
+    let groups = match groups {
+        Some(g) => g,
+        None => {
+            owned = st.ws.event_mention_groups(key);
+            &owned
+        }
+    };
+    // Groups come in path order with sorted spans; `min_by_key` keeps the first minimum.
+    let (f, spans) = groups
+        .iter()
+        .filter(|g| !g.1.is_empty())
+        .min_by_key(|(f, _)| (f.outline.date.is_none(), f.outline.date))?;
+    Some(Decl::Mention(f.id, spans[0].clone()))
+}
+
+fn decl_location(st: &State, d: Decl) -> Option<Location> {
+    match d {
+        Decl::Kb(l) => Some(l),
+        Decl::Mention(id, span) => {
+            let f = st.ws.file(id)?;
+            Some(Location {
+                uri: st.uri_of_file(f.id, &f.path)?,
+                range: outline_range(&f, &span, st.encoding()),
+            })
+        }
+    }
 }
 
 pub async fn definition(
@@ -450,44 +469,140 @@ pub async fn definition(
     let Some((entry, offset)) = at(st, &pp.text_document.uri, pp.position).await else {
         return Ok(None);
     };
-    let loc = match st.ws.item_at(entry.id, offset) {
+    let decl = match st.ws.item_at(entry.id, offset) {
         Some(ref it @ Item::Person { .. }) => {
             person_key(it).and_then(|k| person_declaration(st, k))
         }
-        Some(Item::Event { key: Some(k), .. }) => event_declaration(st, &k),
+        Some(Item::Event { key: Some(k), .. }) => event_declaration(st, &k, None),
         _ => None,
     };
-    Ok(loc.map(GotoDefinitionResponse::Scalar))
+    Ok(decl
+        .and_then(|d| decl_location(st, d))
+        .map(GotoDefinitionResponse::Scalar))
 }
 
-pub async fn references(st: &Arc<State>, p: ReferenceParams) -> Result<Option<Vec<Location>>> {
+/// A references answer: the knowledge-base declaration first when asked for, then every
+/// mention grouped by file, in path order. It writes the protocol's `Location[]` straight
+/// to JSON (see `lsp::direct`: no `Location` or JSON tree per mention), or converts to
+/// `Vec<Location>`.
+pub struct References {
+    st: Arc<State>,
+    first: Option<Location>,
+    groups: Vec<FileMentions>,
+}
+
+impl References {
+    pub fn len(&self) -> usize {
+        self.first.iter().count() + self.groups.iter().map(|g| g.1.len()).sum::<usize>()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Each file's URI and the protocol range of each of its mentions.
+    fn for_each(&self, mut f: impl FnMut(&Uri, Range)) {
+        self.for_each_file(|file, uri, spans, enc| {
+            for span in spans {
+                f(uri, outline_range(file, span, enc));
+            }
+        });
+    }
+
+    /// Each file with its URI and its mentions' spans.
+    fn for_each_file(&self, mut f: impl FnMut(&FileEntry, &Uri, &[Span], Encoding)) {
+        let enc = self.st.encoding();
+        let files = self.groups.iter().map(|g| (g.0.id, &*g.0.path));
+        self.st.each_file_uri(files, |i, uri| {
+            let (file, spans) = &self.groups[i];
+            f(file, uri, spans, enc);
+        });
+    }
+
+    pub fn into_locations(self) -> Vec<Location> {
+        let mut out = Vec::with_capacity(self.len());
+        out.extend(self.first.clone());
+        self.for_each(|uri, range| {
+            out.push(Location {
+                uri: uri.clone(),
+                range,
+            })
+        });
+        out
+    }
+
+    /// The protocol's `Location[]` as JSON, written straight from the outlines: each file's
+    /// URI is escaped once, and only numbers are formatted per mention.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let mut num = itoa::Buffer::new();
+        // Mentions plus a typical URI: one allocation for the whole answer.
+        out.reserve(self.len() * 160);
+        out.push(b'[');
+        let mut sep = "";
+        if let Some(l) = &self.first {
+            // Cannot fail: a Location holds strings and numbers.
+            let _ = serde_json::to_writer(&mut *out, l);
+            sep = ",";
+        }
+        let mut prefix = Vec::new();
+        self.for_each_file(|file, uri, spans, enc| {
+            prefix.clear();
+            prefix.extend_from_slice(b"{\"uri\":");
+            let _ = serde_json::to_writer(&mut prefix, uri.as_str());
+            prefix.extend_from_slice(b",\"range\":{\"start\":{\"line\":");
+            for span in spans {
+                let r = outline_range(file, span, enc);
+                out.extend_from_slice(sep.as_bytes());
+                sep = ",";
+                out.extend_from_slice(&prefix);
+                out.extend_from_slice(num.format(r.start.line).as_bytes());
+                out.extend_from_slice(b",\"character\":");
+                out.extend_from_slice(num.format(r.start.character).as_bytes());
+                out.extend_from_slice(b"},\"end\":{\"line\":");
+                out.extend_from_slice(num.format(r.end.line).as_bytes());
+                out.extend_from_slice(b",\"character\":");
+                out.extend_from_slice(num.format(r.end.character).as_bytes());
+                out.extend_from_slice(b"}}}");
+            }
+        });
+        out.push(b']');
+    }
+}
+
+pub async fn references(st: &Arc<State>, p: ReferenceParams) -> Result<Option<References>> {
     let pp = p.text_document_position;
     let Some((entry, offset)) = at(st, &pp.text_document.uri, pp.position).await else {
         return Ok(None);
     };
-    let include_decl = p.context.include_declaration;
-    let (mut locs, decl) = match st.ws.item_at(entry.id, offset) {
+    let (mut groups, decl) = match st.ws.item_at(entry.id, offset) {
         Some(ref it @ Item::Person { .. }) => match person_key(it) {
-            Some(k) => (
-                group_locations(st, &st.ws.person_mention_groups(k)),
-                person_declaration(st, k),
-            ),
+            Some(k) => (st.ws.person_mention_groups(k), person_declaration(st, k)),
             None => return Ok(None),
         },
-        Some(Item::Event { key: Some(k), .. }) => (
-            group_locations(st, &st.ws.event_mention_groups(&k)),
-            event_declaration(st, &k),
-        ),
+        Some(Item::Event { key: Some(k), .. }) => {
+            let groups = st.ws.event_mention_groups(&k);
+            let decl = event_declaration(st, &k, Some(&groups));
+            (groups, decl)
+        }
         _ => return Ok(None),
     };
-    // Ranges first: comparing thousands of URIs costs more.
-    let same = |l: &Location, d: &Location| l.range == d.range && l.uri == d.uri;
-    match (include_decl, decl) {
-        (true, Some(d)) if !locs.iter().any(|l| same(l, &d)) => locs.insert(0, d),
-        (false, Some(d)) => locs.retain(|l| !same(l, &d)),
+    let mut first = None;
+    match (p.context.include_declaration, decl) {
+        // A KB entry is not a mention: list it first.
+        (true, Some(Decl::Kb(l))) => first = Some(l),
+        // The declaring mention is one of the groups': drop it.
+        (false, Some(Decl::Mention(id, span))) => {
+            if let Some(g) = groups.iter_mut().find(|g| g.0.id == id) {
+                g.1.retain(|s| *s != span);
+            }
+        }
         _ => {}
     }
-    Ok(Some(locs))
+    Ok(Some(References {
+        st: st.clone(),
+        first,
+        groups,
+    }))
 }
 
 pub async fn highlight(
@@ -1181,6 +1296,65 @@ pub async fn semantic_tokens(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The references JSON written by hand equals the serde serialisation of the same
+    /// `Location`s: escaped URIs, UTF-16 columns after emoji and curly quotes, CRLF lines,
+    /// a declaration listed first, every file and mention.
+    #[tokio::test]
+    async fn references_json_equals_serialised_locations() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("drafts – “Genève” #1");
+        std::fs::create_dir_all(&sub).unwrap();
+        let texts = [
+            "Deputy Foreign Minister Sergei Ryabkov said on Monday that talks would resume.\n\n\
+             “We are ready,” Ryabkov said. 🇷🇺 Ryabkov added: “no deadline.”\n",
+            "Moscow 中文 — Ryabkov, the deputy foreign minister, told reporters.\r\n\r\n\
+             Later, Mr. Ryabkov said 😀 nothing.\r\n",
+            "Sergei Ryabkov met envoys in Geneva. Ryabkov declined to comment.\n",
+        ];
+        let paths: Vec<_> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let p = sub.join(format!("a{i} é.md"));
+                std::fs::write(&p, t).unwrap();
+                p
+            })
+            .collect();
+        let (service, _socket) =
+            tower_lsp_server::LspService::new(super::super::backend::Backend::new);
+        let st = service.inner().state.clone();
+        st.set_encoding(Encoding::Utf16);
+        st.ws.add_root(dir.path());
+        st.ws.scan(&paths, &|_, _| {});
+        let key = st
+            .ws
+            .person_clusters()
+            .into_iter()
+            .max_by_key(|k| st.ws.person_mentions(k).len())
+            .unwrap();
+        let groups = st.ws.person_mention_groups(&key);
+        assert_eq!(groups.len(), 3, "{key}");
+        let first = Location {
+            uri: st.uri_of(&dir.path().join("byline \"kb\".toml")).unwrap(),
+            range: Range::default(),
+        };
+        for first in [None, Some(first)] {
+            let refs = References {
+                st: st.clone(),
+                first,
+                groups: groups.clone(),
+            };
+            let mut json = Vec::new();
+            refs.write_json(&mut json);
+            let got: serde_json::Value = serde_json::from_slice(&json).unwrap();
+            let n = refs.len();
+            let want = serde_json::to_value(refs.into_locations()).unwrap();
+            assert_eq!(got, want);
+            assert_eq!(want.as_array().unwrap().len(), n);
+            assert!(n >= 7, "{n}");
+        }
+    }
 
     #[test]
     fn snippets_are_stripped() {

@@ -8,6 +8,7 @@
 
 pub mod backend;
 pub mod convert;
+pub mod direct;
 pub mod features;
 pub mod framing;
 pub mod position;
@@ -24,13 +25,18 @@ use futures::FutureExt;
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::sync::Notify;
 use tower::Service;
-use tower_lsp_server::jsonrpc::{Error, Request, Response};
+use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
 use tower_lsp_server::{LspService, Server};
 
 /// Wraps the LSP service: a panic while handling one message is logged with the method and
 /// answered with an internal error (for requests); the server keeps serving. It also signals
-/// `exit` so the process can end even if a handler is stuck waiting on the client.
-pub struct CatchPanic<S>(pub S, pub Arc<Notify>);
+/// `exit` so the process can end even if a handler is stuck waiting on the client, and hands
+/// the requests `direct` answers to it.
+pub struct CatchPanic<S> {
+    pub inner: S,
+    pub exit: Arc<Notify>,
+    pub direct: Option<direct::Direct>,
+}
 
 impl<S> Service<Request> for CatchPanic<S>
 where
@@ -43,16 +49,23 @@ where
     type Future = Pin<Box<dyn Future<Output = Result<Option<Response>, S::Error>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.0.poll_ready(cx)
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
         let id = req.id().cloned();
         let method = req.method().to_string();
         if method == "exit" {
-            self.1.notify_one();
+            self.exit.notify_one();
         }
-        let fut = match std::panic::catch_unwind(AssertUnwindSafe(|| self.0.call(req))) {
+        let req = match &self.direct {
+            Some(direct) => match direct.take(req) {
+                Ok(answer) => return catch_panic(method, id, answer.map(|()| Ok(None))),
+                Err(req) => req,
+            },
+            None => req,
+        };
+        let fut = match std::panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(req))) {
             Ok(f) => f,
             Err(_) => {
                 tracing::error!("panic while dispatching {method}");
@@ -61,23 +74,32 @@ where
                 });
             }
         };
-        Box::pin(async move {
-            match AssertUnwindSafe(fut).catch_unwind().await {
-                Ok(r) => r,
-                Err(p) => {
-                    let msg = p
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| p.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    tracing::error!("panic while handling {method}: {msg}");
-                    let mut e = Error::internal_error();
-                    e.message = format!("internal error while handling {method}: {msg}").into();
-                    Ok(id.map(|id| Response::from_error(id, e)))
-                }
-            }
-        })
+        catch_panic(method, id, fut)
     }
+}
+
+/// `fut`, with a panic turned into an internal-error response to request `id`.
+fn catch_panic<E: Send + 'static>(
+    method: String,
+    id: Option<Id>,
+    fut: impl Future<Output = Result<Option<Response>, E>> + Send + 'static,
+) -> Pin<Box<dyn Future<Output = Result<Option<Response>, E>> + Send>> {
+    Box::pin(async move {
+        match AssertUnwindSafe(fut).catch_unwind().await {
+            Ok(r) => r,
+            Err(p) => {
+                let msg = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!("panic while handling {method}: {msg}");
+                let mut e = Error::internal_error();
+                e.message = format!("internal error while handling {method}: {msg}").into();
+                Ok(id.map(|id| Response::from_error(id, e)))
+            }
+        }
+    })
 }
 
 /// Stdin wrapper that signals end of input.
@@ -151,7 +173,16 @@ pub fn run_stdio() {
             inner: proxy_out,
             eof: done.clone(),
         };
-        let serve = Server::new(stdin, stdout, socket).serve(CatchPanic(service, done.clone()));
+        // One writer for tower-lsp's frames and `direct`'s answers.
+        let (output, writer) = direct::Output::new(stdout);
+        let direct = direct::Direct::new(service.inner().state.clone(), output.clone());
+        let service = CatchPanic {
+            inner: service,
+            exit: done.clone(),
+            direct: Some(direct),
+        };
+        let serve = Server::new(stdin, output.frame_writer(), socket).serve(service);
+        drop(output);
         // Normally `serve` returns on `exit` or end of input. If a handler is stuck waiting
         // for a client that has gone, leave anyway shortly after.
         tokio::select! {
@@ -162,6 +193,13 @@ pub fn run_stdio() {
             } => {
                 tracing::warn!("leaving with unfinished handlers after exit/end of input");
             }
+        }
+        // Write what is queued (the writer ends once every frame producer is gone).
+        if tokio::time::timeout(std::time::Duration::from_millis(500), writer)
+            .await
+            .is_err()
+        {
+            tracing::warn!("output not fully written at exit");
         }
     });
     // Stdin closed or `exit` received: leave without waiting for blocking tasks.

@@ -42,12 +42,16 @@ pub struct State {
     generation: DashMap<String, u64>,
     /// Hash of the last diagnostics published per URI.
     published: DashMap<String, u64>,
+    /// `initialize` answered (tower-lsp now routes requests) and `shutdown` not yet received:
+    /// `lsp::direct` may answer requests itself.
+    pub initialized: AtomicBool,
     pub shutting_down: AtomicBool,
     pub indexing_done: AtomicBool,
     progress_ids: AtomicU64,
     pub caps: std::sync::RwLock<ClientCaps>,
     /// `file://` URI per file id (ids are stable per path): references list thousands.
-    file_uris: DashMap<u32, Uri, rustc_hash::FxBuildHasher>,
+    /// Indexed by file id (ids are dense); `None` where not computed yet.
+    file_uris: std::sync::RwLock<Vec<Option<Uri>>>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -72,11 +76,12 @@ impl State {
             encoding: AtomicU8::new(16),
             generation: DashMap::new(),
             published: DashMap::new(),
+            initialized: AtomicBool::new(false),
             shutting_down: AtomicBool::new(false),
             indexing_done: AtomicBool::new(false),
             progress_ids: AtomicU64::new(0),
             caps: Default::default(),
-            file_uris: DashMap::default(),
+            file_uris: Default::default(),
         }
     }
 
@@ -109,14 +114,45 @@ impl State {
 
     /// `uri_of` for a workspace file, cached by its id.
     pub fn uri_of_file(&self, id: u32, path: &Path) -> Option<Uri> {
-        if let Some(u) = self.file_uris.get(&id) {
-            return Some(u.clone());
+        let mut out = None;
+        self.each_file_uri([(id, path)].into_iter(), |_, u| out = Some(u.clone()));
+        out
+    }
+
+    /// `uri_of_file` for many files under one lock (references list thousands): calls
+    /// `f(i, uri)` for the i-th file, unless it has no URI.
+    pub fn each_file_uri<'a>(
+        &self,
+        files: impl Iterator<Item = (u32, &'a Path)>,
+        mut f: impl FnMut(usize, &Uri),
+    ) {
+        let mut new = Vec::new();
+        {
+            let cache = self.file_uris.read().unwrap_or_else(|e| e.into_inner());
+            for (i, (id, path)) in files.enumerate() {
+                match cache.get(id as usize).and_then(Option::as_ref) {
+                    Some(u) => f(i, u),
+                    None => {
+                        let Some(u) = self.uri_of(path) else {
+                            continue;
+                        };
+                        f(i, &u);
+                        if !self.virtual_uris.contains_key(path) {
+                            new.push((id as usize, u));
+                        }
+                    }
+                }
+            }
         }
-        let u = self.uri_of(path)?;
-        if !self.virtual_uris.contains_key(path) {
-            self.file_uris.insert(id, u.clone());
+        if !new.is_empty() {
+            let mut cache = self.file_uris.write().unwrap_or_else(|e| e.into_inner());
+            for (id, u) in new {
+                if cache.len() <= id {
+                    cache.resize(id + 1, None);
+                }
+                cache[id] = Some(u);
+            }
         }
-        Some(u)
     }
 
     /// The URI for a workspace path (inverse of `path_of`).

@@ -184,6 +184,9 @@ pub struct Workspace {
     ids: DashMap<Arc<Path>, FileId>,
     /// Path by file id, shared with the entries and locations.
     paths: RwLock<Vec<Arc<Path>>>,
+    /// Each file id's place in path order (`path_order_cmp`), for as many ids as it covers;
+    /// rebuilt when new paths were interned (ids and paths never change).
+    path_ranks: RwLock<Arc<Vec<u32>>>,
     files: DashMap<FileId, Arc<FileEntry>, rustc_hash::FxBuildHasher>,
     people: RwLock<PeopleIndex>,
     events: RwLock<EventIndex>,
@@ -407,6 +410,26 @@ impl Workspace {
         paths.push(shared.clone());
         self.ids.insert(shared, id);
         id
+    }
+
+    /// Each file id's rank in path order. Sorting thousands of files by rank is much cheaper
+    /// than comparing their paths.
+    fn path_ranks(&self) -> Arc<Vec<u32>> {
+        let n = rlock(&self.paths).len();
+        let ranks = rlock(&self.path_ranks).clone();
+        if ranks.len() == n {
+            return ranks;
+        }
+        let paths = rlock(&self.paths).clone();
+        let mut order: Vec<u32> = (0..paths.len() as u32).collect();
+        order.sort_by(|&a, &b| path_order_cmp(&paths[a as usize], &paths[b as usize]));
+        let mut ranks = vec![0; paths.len()];
+        for (rank, id) in order.into_iter().enumerate() {
+            ranks[id as usize] = rank as u32;
+        }
+        let ranks = Arc::new(ranks);
+        *wlock(&self.path_ranks) = ranks.clone();
+        ranks
     }
 
     /// The shared path of a file id (`path` when the id is unknown).
@@ -648,8 +671,11 @@ impl Workspace {
     /// file, and files ordered by a byte key equal to `Path` order (components compared in
     /// turn): thousands of `Path` comparisons cost milliseconds.
     fn grouped(&self, mut pairs: Vec<(FileId, usize)>, person: bool) -> Vec<FileMentions> {
-        pairs.sort_unstable();
-        let mut groups: Vec<(Vec<u8>, FileMentions)> = Vec::new();
+        let ranks = self.path_ranks();
+        let rank = |id: FileId| ranks.get(id as usize).copied().unwrap_or(u32::MAX);
+        // Files in path order, then mentions in index order.
+        pairs.sort_unstable_by_key(|&(id, i)| (rank(id), id, i));
+        let mut groups: Vec<FileMentions> = Vec::new();
         for run in pairs.chunk_by(|a, b| a.0 == b.0) {
             let Some(f) = self.file(run[0].0) else {
                 continue;
@@ -665,10 +691,9 @@ impl Workspace {
                 })
                 .collect();
             spans.sort_by_key(|s| s.start);
-            groups.push((path_order_key(&f.path), (f, spans)));
+            groups.push((f, spans));
         }
-        groups.sort_by(|a, b| a.0.cmp(&b.0));
-        groups.into_iter().map(|(_, g)| g).collect()
+        groups
     }
 
     fn locations(&self, pairs: Vec<(FileId, usize)>, person: bool) -> Vec<Location> {
@@ -795,6 +820,8 @@ impl Workspace {
     fn person_stats(&self, key: &str) -> PersonStats {
         let mut pairs = rlock(&self.people).mentions(key);
         pairs.sort_unstable();
+        let ranks = self.path_ranks();
+        let rank = |id: FileId| ranks.get(id as usize).copied().unwrap_or(u32::MAX);
         struct Group {
             text: analysis::Str,
             count: usize,
@@ -802,8 +829,7 @@ impl Workspace {
             places: Vec<(Arc<FileEntry>, Span)>,
         }
         let before = |a: &(Arc<FileEntry>, Span), b: &(Arc<FileEntry>, Span)| {
-            path_order_cmp(&a.0.path, &b.0.path).then(a.1.start.cmp(&b.1.start))
-                == std::cmp::Ordering::Less
+            (rank(a.0.id), a.1.start) < (rank(b.0.id), b.1.start)
         };
         let mut groups: HashMap<analysis::Str, Group> = HashMap::new();
         let mut files = 0;
@@ -992,11 +1018,6 @@ impl Workspace {
 /// as bytes: thousands of `Path` comparisons per query cost milliseconds.
 fn path_order_cmp(a: &Path, b: &Path) -> std::cmp::Ordering {
     path_order_bytes(a).cmp(path_order_bytes(b))
-}
-
-/// The key of `path_order_cmp`, for sorting many locations.
-fn path_order_key(p: &Path) -> Vec<u8> {
-    path_order_bytes(p).collect()
 }
 
 /// A path's bytes with the separator mapped below every other byte.
