@@ -117,6 +117,32 @@ impl LineTable {
         (line as u32, col)
     }
 
+    /// `(position(start), position(end))`, with one line search when both ends are on one
+    /// line (as mentions are; references convert thousands).
+    pub fn span(&self, start: usize, end: usize, enc: Encoding) -> ((u32, u32), (u32, u32)) {
+        let a = start.min(self.len as usize) as u32;
+        let b = end.min(self.len as usize) as u32;
+        let line = self.starts.partition_point(|&s| (s & !CRLF) <= a);
+        let next = self.starts.get(line).map_or(u32::MAX, |&n| n & !CRLF);
+        if b < a || b >= next {
+            return (self.position(start, enc), self.position(end, enc));
+        }
+        let (s, e) = self.content(line);
+        let (a, b) = (a.clamp(s, e), b.clamp(s, e));
+        let (ca, cb) = match enc {
+            Encoding::Utf16 if !self.wide.is_empty() => {
+                let ds = self.delta(s);
+                let i = self.wide.partition_point(|w| w.0 <= a);
+                // The few wide characters inside the span.
+                let j = i + self.wide[i..].iter().take_while(|w| w.0 <= b).count();
+                let d = |k: usize| if k == 0 { 0 } else { self.wide[k - 1].1 };
+                ((a - s) - (d(i) - ds), (b - s) - (d(j) - ds))
+            }
+            _ => (a - s, b - s),
+        };
+        ((line as u32, ca), (line as u32, cb))
+    }
+
     /// Heap bytes held (for memory accounting).
     pub fn heap_bytes(&self) -> usize {
         self.starts.len() * 4 + self.wide.len() * 8
@@ -208,6 +234,13 @@ mod tests {
             for off in (0..=text.len() + 2).filter(|&o| o > text.len() || text.is_char_boundary(o)) {
                 for enc in [Encoding::Utf8, Encoding::Utf16] {
                     prop_assert_eq!(lt.position(off, enc), reference(&text, off, enc), "offset {} {:?}", off, enc);
+                    for end in (off.saturating_sub(3)..off + 12).filter(|&o| o > text.len() || text.is_char_boundary(o)) {
+                        prop_assert_eq!(
+                            lt.span(off, end, enc),
+                            (reference(&text, off, enc), reference(&text, end, enc)),
+                            "span {}..{} {:?}", off, end, enc
+                        );
+                    }
                 }
             }
         }

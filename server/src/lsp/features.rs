@@ -115,13 +115,10 @@ fn push_locations<'a>(
 
 /// The protocol range of a span of any workspace file, open or outline-only.
 fn outline_range(f: &FileEntry, span: &Span, enc: Encoding) -> Range {
-    let pos = |offset: usize| {
-        let (line, character) = f.outline.lines.position(offset, enc);
-        Position { line, character }
-    };
+    let ((l0, c0), (l1, c1)) = f.outline.lines.span(span.start, span.end, enc);
     Range {
-        start: pos(span.start),
-        end: pos(span.end),
+        start: Position::new(l0, c0),
+        end: Position::new(l1, c1),
     }
 }
 
