@@ -13,12 +13,17 @@
 const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Return freed memory to the OS promptly. Call first thing in `main`.
+/// Return freed memory to the OS promptly. Call first thing in `main`. mimalloc's own
+/// environment variables (`MIMALLOC_PURGE_DELAY`, `MIMALLOC_ARENA_EAGER_COMMIT`) still win.
 pub fn release_freed_memory_promptly() {
-    // SAFETY: plain setters of mimalloc's global options; valid at any time.
-    unsafe {
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
-        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+    for (option, env) in [
+        (PURGE_DELAY, "MIMALLOC_PURGE_DELAY"),
+        (ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT"),
+    ] {
+        if std::env::var_os(env).is_none() {
+            // SAFETY: a plain setter of one of mimalloc's global options; valid at any time.
+            unsafe { libmimalloc_sys::mi_option_set(option, 0) };
+        }
     }
 }
 
@@ -39,7 +44,11 @@ mod tests {
             assert_eq!(get(ARENA_EAGER_COMMIT), 2);
         }
         release_freed_memory_promptly();
-        assert_eq!(get(PURGE_DELAY), 0);
-        assert_eq!(get(ARENA_EAGER_COMMIT), 0);
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(get(PURGE_DELAY), 0);
+        }
+        if std::env::var_os("MIMALLOC_ARENA_EAGER_COMMIT").is_none() {
+            assert_eq!(get(ARENA_EAGER_COMMIT), 0);
+        }
     }
 }

@@ -200,7 +200,8 @@ impl Direct {
         let (st, out) = (self.st.clone(), self.out.clone());
         Ok(Box::pin(async move {
             timed("references", async {
-                let answer = features::references(&st, params).await;
+                // The time to find and group the mentions, apart from writing them.
+                let answer = timed("references.find", features::references(&st, params)).await;
                 out.respond(
                     id,
                     answer.map(|refs| {
@@ -255,7 +256,10 @@ mod tests {
         out.respond(Id::Number(1), Ok(|j: &mut Vec<u8>| j.extend(b"[1,2,3]")));
         fw.write_all(&a[10..]).await.unwrap();
         fw.write_all(&b[..]).await.unwrap();
-        out.respond(Id::Number(2), Err::<fn(&mut Vec<u8>), _>(Error::internal_error()));
+        out.respond(
+            Id::Number(2),
+            Err::<fn(&mut Vec<u8>), _>(Error::internal_error()),
+        );
         drop((fw, out));
         task.await.unwrap();
         let mut got = String::new();

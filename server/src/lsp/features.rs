@@ -507,11 +507,19 @@ impl References {
     }
 
     /// Each file with its URI and its mentions' spans.
-    fn for_each_file(&self, mut f: impl FnMut(&FileEntry, &Uri, &[Span], Encoding)) {
-        let enc = self.st.encoding();
-        let files = self.groups.iter().map(|g| (g.0.id, &*g.0.path));
-        self.st.each_file_uri(files, |i, uri| {
-            let (file, spans) = &self.groups[i];
+    fn for_each_file(&self, f: impl FnMut(&FileEntry, &Uri, &[Span], Encoding)) {
+        Self::files(&self.st, &self.groups, f)
+    }
+
+    fn files(
+        st: &State,
+        groups: &[FileMentions],
+        mut f: impl FnMut(&FileEntry, &Uri, &[Span], Encoding),
+    ) {
+        let enc = st.encoding();
+        let files = groups.iter().map(|g| (g.0.id, &*g.0.path));
+        st.each_file_uri(files, |i, uri| {
+            let (file, spans) = &groups[i];
             f(file, uri, spans, enc);
         });
     }
@@ -529,20 +537,64 @@ impl References {
     }
 
     /// The protocol's `Location[]` as JSON, written straight from the outlines: each file's
-    /// URI is escaped once, and only numbers are formatted per mention.
+    /// URI is escaped once, and only numbers are formatted per mention. Big answers are
+    /// written in two halves on two threads.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let mut num = itoa::Buffer::new();
+        /// Below this many mentions, a second thread costs more than it saves.
+        const SPLIT_FROM: usize = 2_000;
+        self.write_json_split(out, SPLIT_FROM)
+    }
+
+    fn write_json_split(&self, out: &mut Vec<u8>, split_from: usize) {
+        let total = self.len();
         // Mentions plus a typical URI: one allocation for the whole answer.
-        out.reserve(self.len() * 160);
+        out.reserve(total * 160);
         out.push(b'[');
-        let mut sep = "";
+        let mut any = false;
         if let Some(l) = &self.first {
             // Cannot fail: a Location holds strings and numbers.
             let _ = serde_json::to_writer(&mut *out, l);
-            sep = ",";
+            any = true;
         }
+        if total < split_from {
+            Self::write_groups(&self.st, &self.groups, out, any);
+        } else {
+            let mut seen = 0;
+            let mid = self
+                .groups
+                .iter()
+                .position(|g| {
+                    seen += g.1.len();
+                    seen >= total / 2
+                })
+                .map_or(self.groups.len(), |i| i + 1);
+            let (head, tail) = self.groups.split_at(mid);
+            let mut second = Vec::new();
+            std::thread::scope(|scope| {
+                let st = &self.st;
+                let second = &mut second;
+                let worker = scope.spawn(move || {
+                    second.reserve((total / 2) * 160);
+                    Self::write_groups(st, tail, second, true)
+                });
+                any |= Self::write_groups(&self.st, head, out, any);
+                if worker.join().is_err() {
+                    tracing::error!("references: the second writer panicked");
+                }
+            });
+            // `second` starts with a separator, unneeded if nothing came before.
+            out.extend_from_slice(&second[usize::from(!any).min(second.len())..]);
+        }
+        out.push(b']');
+    }
+
+    /// Append the locations of `groups` to `out`, each after a comma if `sep` or if one was
+    /// written before it; whether any was written or `sep`.
+    fn write_groups(st: &State, groups: &[FileMentions], out: &mut Vec<u8>, sep: bool) -> bool {
+        let mut num = itoa::Buffer::new();
+        let mut sep = if sep { "," } else { "" };
         let mut prefix = Vec::new();
-        self.for_each_file(|file, uri, spans, enc| {
+        Self::files(st, groups, |file, uri, spans, enc| {
             prefix.clear();
             prefix.extend_from_slice(b"{\"uri\":");
             let _ = serde_json::to_writer(&mut prefix, uri.as_str());
@@ -562,7 +614,7 @@ impl References {
                 out.extend_from_slice(b"}}}");
             }
         });
-        out.push(b']');
+        !sep.is_empty()
     }
 }
 
@@ -1342,14 +1394,30 @@ mod tests {
                 first,
                 groups: groups.clone(),
             };
-            let mut json = Vec::new();
-            refs.write_json(&mut json);
-            let got: serde_json::Value = serde_json::from_slice(&json).unwrap();
+            let mut got = Vec::new();
+            // One thread, and two (the split falls at half the mentions).
+            for split_from in [usize::MAX, 0, 1, 4, 8] {
+                let mut json = Vec::new();
+                refs.write_json_split(&mut json, split_from);
+                got.push(serde_json::from_slice::<serde_json::Value>(&json).unwrap());
+            }
             let n = refs.len();
             let want = serde_json::to_value(refs.into_locations()).unwrap();
-            assert_eq!(got, want);
+            for got in got {
+                assert_eq!(got, want);
+            }
             assert_eq!(want.as_array().unwrap().len(), n);
             assert!(n >= 7, "{n}");
+        }
+        let empty = References {
+            st: st.clone(),
+            first: None,
+            groups: Vec::new(),
+        };
+        for split_from in [usize::MAX, 0] {
+            let mut json = Vec::new();
+            empty.write_json_split(&mut json, split_from);
+            assert_eq!(json, b"[]");
         }
     }
 
