@@ -570,7 +570,7 @@ impl References {
                 .map_or(self.groups.len(), |i| i + 1);
             let (head, tail) = self.groups.split_at(mid);
             let mut second = Vec::new();
-            std::thread::scope(|scope| {
+            let done = std::thread::scope(|scope| {
                 let st = &self.st;
                 let second = &mut second;
                 let worker = scope.spawn(move || {
@@ -578,10 +578,13 @@ impl References {
                     Self::write_groups(st, tail, second, true)
                 });
                 any |= Self::write_groups(&self.st, head, out, any);
-                if worker.join().is_err() {
-                    tracing::error!("references: the second writer panicked");
-                }
+                worker.join().is_ok()
             });
+            if !done {
+                tracing::error!("references: the second writer panicked; writing its half here");
+                second.clear();
+                Self::write_groups(&self.st, tail, &mut second, true);
+            }
             // `second` starts with a separator, unneeded if nothing came before.
             out.extend_from_slice(&second[usize::from(!any).min(second.len())..]);
         }
