@@ -620,6 +620,22 @@ fn did_change(uri: &str, version: i64, line: usize, col: usize, text: &str) -> V
     })
 }
 
+/// When diagnostics for `uri` at `version` or later arrived, if within `timeout`.
+fn published_since(
+    srv: &mut Server,
+    uri: &str,
+    version: i64,
+    timeout: Duration,
+) -> Option<Instant> {
+    srv.wait(timeout, |m| {
+        is_publish_for(m, uri)
+            && m["params"]["version"]
+                .as_i64()
+                .is_some_and(|x| x >= version)
+    })
+    .map(|(at, _)| at)
+}
+
 fn is_publish_for(m: &Value, uri: &str) -> bool {
     m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
 }
@@ -828,10 +844,8 @@ fn run(o: &Opts) -> Result<(Value, Vec<String>), String> {
             type_one(&mut srv, &mut version);
         }
         let v = version;
-        match srv.wait(o.timeout, |m| {
-            is_publish_for(m, &long_uri) && m["params"]["version"].as_i64().is_some_and(|x| x >= v)
-        }) {
-            Some((at, _)) => burst_ms.push(ms(at - last_sent)),
+        match published_since(&mut srv, &long_uri, v, o.timeout) {
+            Some(at) => burst_ms.push(ms(at - last_sent)),
             None => {
                 burst_timeouts += 1;
                 errors.push(format!(
@@ -850,10 +864,8 @@ fn run(o: &Opts) -> Result<(Value, Vec<String>), String> {
         let sent = Instant::now();
         type_one(&mut srv, &mut version);
         let v = version;
-        match srv.wait(o.timeout, |m| {
-            is_publish_for(m, &long_uri) && m["params"]["version"].as_i64().is_some_and(|x| x >= v)
-        }) {
-            Some((at, _)) => single_ms.push(ms(at - sent)),
+        match published_since(&mut srv, &long_uri, v, o.timeout) {
+            Some(at) => single_ms.push(ms(at - sent)),
             None => {
                 errors.push(format!(
                     "single keystroke: no diagnostics for version {v} within {:?}",

@@ -143,8 +143,10 @@ impl AsyncWrite for FrameWriter {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         this.pending.extend_from_slice(buf);
-        loop {
-            let n = match cut(&this.pending) {
+        // Queue each whole frame (one copy each), then drop them from `pending` at once.
+        let mut done = 0;
+        while done < this.pending.len() {
+            let n = match cut(&this.pending[done..]) {
                 Cut::Incomplete => break,
                 Cut::Frame(n) => n,
                 Cut::Garbled(n) => {
@@ -152,12 +154,14 @@ impl AsyncWrite for FrameWriter {
                     n
                 }
             };
-            let rest = this.pending.split_off(n);
-            let frame = std::mem::replace(&mut this.pending, rest);
+            let frame = this.pending[done..done + n].to_vec();
+            done += n;
             if let Err(e) = this.out.send((frame, Vec::new())) {
+                this.pending.clear();
                 return Poll::Ready(Err(e));
             }
         }
+        this.pending.drain(..done);
         Poll::Ready(Ok(buf.len()))
     }
 
@@ -255,7 +259,7 @@ mod tests {
         fw.write_all(&a[..10]).await.unwrap();
         out.respond(Id::Number(1), Ok(|j: &mut Vec<u8>| j.extend(b"[1,2,3]")));
         fw.write_all(&a[10..]).await.unwrap();
-        fw.write_all(&b[..]).await.unwrap();
+        fw.write_all(&[&b[..], &b[..]].concat()).await.unwrap(); // two frames in one write
         out.respond(
             Id::Number(2),
             Err::<fn(&mut Vec<u8>), _>(Error::internal_error()),
@@ -268,16 +272,16 @@ mod tests {
             .await
             .unwrap();
         let direct1 = r#"{"jsonrpc":"2.0","result":[1,2,3],"id":1}"#;
+        let b = std::str::from_utf8(b).unwrap();
         let direct2 = serde_json::to_string(&Response::from_error(
             Id::Number(2),
             Error::internal_error(),
         ))
         .unwrap();
         let want = format!(
-            "Content-Length: {}\r\n\r\n{direct1}{}{}Content-Length: {}\r\n\r\n{direct2}",
+            "Content-Length: {}\r\n\r\n{direct1}{}{b}{b}Content-Length: {}\r\n\r\n{direct2}",
             direct1.len(),
             std::str::from_utf8(a).unwrap(),
-            std::str::from_utf8(b).unwrap(),
             direct2.len()
         );
         assert_eq!(got, want);

@@ -35,7 +35,7 @@ use tower_lsp_server::{LspService, Server};
 pub struct CatchPanic<S> {
     pub inner: S,
     pub exit: Arc<Notify>,
-    pub direct: Option<direct::Direct>,
+    pub direct: direct::Direct,
 }
 
 impl<S> Service<Request> for CatchPanic<S>
@@ -58,12 +58,9 @@ where
         if method == "exit" {
             self.exit.notify_one();
         }
-        let req = match &self.direct {
-            Some(direct) => match direct.take(req) {
-                Ok(answer) => return catch_panic(method, id, answer.map(|()| Ok(None))),
-                Err(req) => req,
-            },
-            None => req,
+        let req = match self.direct.take(req) {
+            Ok(answer) => return catch_panic(method, id, answer.map(|()| Ok(None))),
+            Err(req) => req,
         };
         let fut = match std::panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(req))) {
             Ok(f) => f,
@@ -179,7 +176,7 @@ pub fn run_stdio() {
         let service = CatchPanic {
             inner: service,
             exit: done.clone(),
-            direct: Some(direct),
+            direct,
         };
         let serve = Server::new(stdin, output.frame_writer(), socket).serve(service);
         drop(output);

@@ -42,8 +42,8 @@ pub struct State {
     generation: DashMap<String, u64>,
     /// Hash of the last diagnostics published per URI.
     published: DashMap<String, u64>,
-    /// `initialize` answered (tower-lsp now routes requests) and `shutdown` not yet received:
-    /// `lsp::direct` may answer requests itself.
+    /// `initialize` has been answered, so tower-lsp routes requests (with `shutting_down`
+    /// still false, `lsp::direct` may answer requests itself).
     pub initialized: AtomicBool,
     pub shutting_down: AtomicBool,
     pub indexing_done: AtomicBool,

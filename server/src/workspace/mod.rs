@@ -667,13 +667,21 @@ impl Workspace {
         None
     }
 
-    /// Mentions grouped by file: files in path order, spans by position. One file lookup per
-    /// file, and files ordered by a byte key equal to `Path` order (components compared in
-    /// turn): thousands of `Path` comparisons cost milliseconds.
-    fn grouped(&self, mut pairs: Vec<(FileId, usize)>, person: bool) -> Vec<FileMentions> {
+    /// Mentions grouped by file: files in path order (by `path_ranks`, not by comparing
+    /// paths), spans by position, one file lookup per file.
+    fn grouped(&self, pairs: Vec<(FileId, usize)>, person: bool) -> Vec<FileMentions> {
         /// From this many mentions, half the files are looked up on a second thread (each
         /// file costs a few cache misses: entry, outline, spans).
         const SPLIT_FROM: usize = 4_000;
+        self.grouped_split(pairs, person, SPLIT_FROM)
+    }
+
+    fn grouped_split(
+        &self,
+        mut pairs: Vec<(FileId, usize)>,
+        person: bool,
+        split_from: usize,
+    ) -> Vec<FileMentions> {
         // The indexes list pairs in order already; sorting them is then one pass.
         if !pairs.is_sorted() {
             pairs.sort_unstable();
@@ -683,7 +691,7 @@ impl Workspace {
         let rank = |id: FileId| ranks.get(id as usize).copied().unwrap_or(u32::MAX);
         let mut runs: Vec<&[(FileId, usize)]> = pairs.chunk_by(|a, b| a.0 == b.0).collect();
         runs.sort_unstable_by_key(|r| (rank(r[0].0), r[0].0));
-        if pairs.len() < SPLIT_FROM {
+        if pairs.len() < split_from {
             return self.group_runs(&runs, person);
         }
         let (head, tail) = runs.split_at(runs.len() / 2);
@@ -1074,4 +1082,55 @@ pub fn normalize(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Grouping on one thread and on two gives the same groups, files in path order (a
+    /// directory's files before a sibling whose name extends the directory's), spans sorted.
+    #[test]
+    fn mention_groups_in_path_order_on_one_thread_or_two() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "Deputy Foreign Minister Sergei Ryabkov said talks would resume. \
+                    Ryabkov spoke in Geneva. Ryabkov declined to say more.\n";
+        let mut paths = Vec::new();
+        for rel in ["b.md", "a/z.md", "a-b.md", "a/c/d.md", "a.md", "c d.md"] {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+            paths.push(p);
+        }
+        let ws = Workspace::new();
+        ws.add_root(dir.path());
+        ws.scan(&paths, &|_, _| {});
+        let key = ws
+            .person_clusters()
+            .into_iter()
+            .find(|k| k.contains("ryabkov"))
+            .unwrap();
+        let pairs = rlock(&ws.people).mentions(&key);
+        let summary = |groups: Vec<FileMentions>| -> Vec<(PathBuf, Vec<Span>)> {
+            groups
+                .into_iter()
+                .map(|(f, spans)| (f.path.to_path_buf(), spans))
+                .collect()
+        };
+        let one = summary(ws.grouped_split(pairs.clone(), true, usize::MAX));
+        let two = summary(ws.grouped_split(pairs, true, 0));
+        assert_eq!(one, two);
+        let mut want: Vec<PathBuf> = paths.iter().map(|p| normalize(p)).collect();
+        want.sort_by(|a, b| path_order_cmp(a, b));
+        let got: Vec<PathBuf> = one.iter().map(|g| g.0.clone()).collect();
+        assert_eq!(got, want);
+        assert!(
+            got[0].ends_with("a/c/d.md") && got[2].ends_with("a-b.md"),
+            "{got:?}"
+        );
+        for (_, spans) in &one {
+            assert_eq!(spans.len(), 3);
+            assert!(spans.windows(2).all(|w| w[0].start < w[1].start));
+        }
+    }
 }
