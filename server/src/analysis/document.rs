@@ -217,6 +217,17 @@ impl<'a> Document<'a> {
             }
         }
 
+        // Unicode white space (no-break, thin, narrow and ideographic spaces, …) and tabs are
+        // plain spaces to every later stage: "said\u{a0}Smith" is "said Smith". Each character
+        // becomes as many ASCII spaces as it has bytes, so offsets stay the same.
+        for (i, c) in text.char_indices().skip_while(|(i, _)| *i < body_start) {
+            if c == '\t' || (c != ' ' && c != '\n' && c != '\r' && is_unicode_space(c)) {
+                for b in &mut prose[i..i + c.len_utf8()] {
+                    *b = b' ';
+                }
+            }
+        }
+
         let blocks = blocks(text, body_start, &mut prose);
 
         // Safety: only ASCII bytes replaced whole characters' bytes, so the result is UTF-8.
@@ -401,6 +412,14 @@ pub fn floor_char(s: &str, i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Space separators (Unicode category Zs) and the other horizontal spaces news text carries.
+fn is_unicode_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+    )
 }
 
 fn blank(prose: &mut [u8], r: Span) {

@@ -1,6 +1,9 @@
 //! `byline index --format json`: every person and event cluster across the given paths, with
-//! all mentions. Contract: `{"version":1,"people":[C...],"events":[C...]}`,
-//! C = `{"id","name","roles":[str],"mentions":[{"path","range","text"}]}`.
+//! all mentions, and every attribution (who said what). Contract:
+//! `{"version":1,"people":[C...],"events":[C...],"attributions":[A...]}`,
+//! C = `{"id","name","roles":[str],"mentions":[{"path","range","text"}]}`,
+//! A = `{"path","source":{"range","text","kind","person"?}|null,"cue":{"range","text"},
+//! "content":{"range"},"form"}` (see `attribution_json`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -8,9 +11,11 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::Loaded;
+use crate::analysis::{Attribution, FileAnalysis, SourceKind};
 use crate::config::slug;
 use crate::lsp::convert::Text;
 use crate::lsp::position::Encoding;
+use crate::workspace::people::Resolution;
 use crate::workspace::{FileId, Location};
 
 /// Stable, readable cluster ids: the KB id, else a slug of the name; made unique.
@@ -63,6 +68,7 @@ pub fn index_json(loaded: &Loaded) -> serde_json::Value {
     };
     let mut used = HashSet::new();
     let mut people = Vec::new();
+    let mut person_ids: HashMap<String, String> = HashMap::new();
     for key in ws.person_clusters() {
         let locs = ws.person_mentions(&key);
         if locs.is_empty() {
@@ -82,6 +88,7 @@ pub fn index_json(loaded: &Loaded) -> serde_json::Value {
             }
         }
         let id = make_id(&key, &info.name, &mut used);
+        person_ids.insert(key.clone(), id.clone());
         people.push(json!({
             "id": id,
             "name": info.name,
@@ -130,5 +137,171 @@ pub fn index_json(loaded: &Loaded) -> serde_json::Value {
     };
     sort(&mut people);
     sort(&mut events);
-    json!({"version": 1, "people": people, "events": events})
+    let attributions = attributions_json(loaded, &person_ids);
+    json!({"version": 1, "people": people, "events": events, "attributions": attributions})
+}
+
+/// Every attribution of every file, files in display-path order, attributions in text order.
+fn attributions_json(
+    loaded: &Loaded,
+    person_ids: &HashMap<String, String>,
+) -> Vec<serde_json::Value> {
+    let ws = &loaded.workspace;
+    let mut files: Vec<(String, Arc<crate::workspace::FileEntry>)> = ws
+        .all_files()
+        .into_iter()
+        .map(|f| (loaded.display(&f.path), f))
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = Vec::new();
+    for (display, f) in files {
+        let t = Text::new(&f.text, Encoding::Utf16);
+        let person_id = |mention: usize| match ws.person_resolution(f.id, mention) {
+            Resolution::Person(key) => person_ids.get(&key).cloned(),
+            _ => None,
+        };
+        for a in &f.analysis.attributions {
+            out.push(attribution_json(
+                &display,
+                &f.text,
+                &t,
+                &f.analysis,
+                a,
+                &person_id,
+            ));
+        }
+    }
+    out
+}
+
+/// One attribution. `source` is `null` when the claim has no agent at all ("it is believed");
+/// `kind` is one of `named_person`, `named_org`, `pronoun`, `description`,
+/// `unnamed_official`, `vague_group`; `person` is the id of the person cluster the source
+/// resolves to (pronouns included). `form`: `direct` (the content is one quotation), `mixed`
+/// (it contains one), `indirect`.
+fn attribution_json(
+    display: &str,
+    text: &str,
+    t: &Text<'_>,
+    analysis: &FileAnalysis,
+    a: &Attribution,
+    person_id: &dyn Fn(usize) -> Option<String>,
+) -> serde_json::Value {
+    let slice = |s: &crate::analysis::Span| text.get(s.clone()).unwrap_or("");
+    let source = match source_kind(a, slice(&a.source)) {
+        None => serde_json::Value::Null,
+        Some(kind) => {
+            let mut src = json!({
+                "range": t.range(&a.source),
+                "text": slice(&a.source),
+                "kind": kind,
+            });
+            if let Some(id) = speaker_mention(analysis, a).and_then(person_id) {
+                src["person"] = json!(id);
+            }
+            src
+        }
+    };
+    json!({
+        "path": display,
+        "source": source,
+        "cue": {"range": t.range(&a.cue), "text": slice(&a.cue)},
+        "content": {"range": t.range(&a.content)},
+        "form": form(analysis, a),
+    })
+}
+
+/// The contract's source kind of an attribution (`None`: no agent).
+fn source_kind(a: &Attribution, source_text: &str) -> Option<&'static str> {
+    Some(match a.kind {
+        SourceKind::Agentless => return None,
+        SourceKind::NamedPerson if is_pronoun(source_text) => "pronoun",
+        SourceKind::NamedPerson => "named_person",
+        SourceKind::Institution => "named_org",
+        SourceKind::Anonymous if official_like(source_text) => "unnamed_official",
+        SourceKind::Anonymous => "description",
+        SourceKind::Vague => "vague_group",
+    })
+}
+
+/// An unnamed source identified by an official capacity ("a senior official", "a campaign
+/// spokeswoman", "people familiar with the talks"), as opposed to a plain description
+/// ("a retired teacher from Ohio").
+fn official_like(source_text: &str) -> bool {
+    const HEADS: &[&str] = &[
+        "official",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "spokespeople",
+        "aide",
+        "adviser",
+        "advisor",
+        "staffer",
+        "diplomat",
+        "source",
+        "insider",
+        "familiar",
+        "representative",
+        "officer",
+        "strategist",
+        "operative",
+        "negotiator",
+        "envoy",
+    ];
+    source_text
+        .split(|c: char| !c.is_alphanumeric())
+        .map(|w| w.to_ascii_lowercase())
+        .any(|w| {
+            HEADS
+                .iter()
+                .any(|h| w == *h || w.strip_suffix('s') == Some(h))
+        })
+}
+
+fn is_pronoun(s: &str) -> bool {
+    matches!(
+        s.to_ascii_lowercase().as_str(),
+        "he" | "she" | "they" | "i" | "we" | "you" | "him" | "her" | "them" | "it"
+    )
+}
+
+/// The person mention an attribution's source stands for: the mention inside the source
+/// phrase, else (pronouns) the last mention before the cue with the resolved name.
+fn speaker_mention(analysis: &FileAnalysis, a: &Attribution) -> Option<usize> {
+    let name = a.person.as_deref()?;
+    let people = &analysis.people;
+    people
+        .iter()
+        .position(|m| {
+            m.span.start >= a.source.start && m.span.end <= a.source.end && !a.source.is_empty()
+        })
+        .or_else(|| {
+            people
+                .iter()
+                .rposition(|m| m.span.start < a.cue.start.max(a.source.start) && &*m.name == name)
+        })
+        .or_else(|| people.iter().position(|m| &*m.name == name))
+}
+
+/// `direct` when the content is one quotation, `mixed` when it contains one, else `indirect`.
+fn form(analysis: &FileAnalysis, a: &Attribution) -> &'static str {
+    let c = &a.content;
+    let inside: Vec<&crate::analysis::Quote> = analysis
+        .quotes
+        .iter()
+        .filter(|q| q.span.start < c.end && c.start < q.span.end)
+        .collect();
+    if inside.is_empty() || c.is_empty() {
+        return "indirect";
+    }
+    let covered: usize = inside
+        .iter()
+        .map(|q| q.span.end.min(c.end) - q.span.start.max(c.start))
+        .sum();
+    if covered * 10 >= (c.end - c.start) * 9 {
+        "direct"
+    } else {
+        "mixed"
+    }
 }

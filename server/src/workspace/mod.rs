@@ -667,6 +667,11 @@ impl Workspace {
         None
     }
 
+    /// The cluster a person mention of a file belongs to.
+    pub fn person_resolution(&self, id: FileId, mention: usize) -> people::Resolution {
+        rlock(&self.people).resolve(id, mention)
+    }
+
     /// Mentions grouped by file: files in path order (by `path_ranks`, not by comparing
     /// paths), spans by position, one file lookup per file.
     fn grouped(&self, pairs: Vec<(FileId, usize)>, person: bool) -> Vec<FileMentions> {

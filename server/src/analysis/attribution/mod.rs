@@ -14,6 +14,7 @@
 //! the most recent person (people mentions, or names found here). Quotations are linked to the
 //! attribution of their sentence, of a quote block's lead-in, or of the sentence before/after.
 
+mod frames;
 pub mod np;
 pub mod quotes;
 pub mod tokens;
@@ -712,6 +713,7 @@ pub fn find_attributions(
             }
         }
     }
+    frames::quote_frames(doc, &env, &mut reg, &table, &qinfos, &mut out);
     out.sort_by_key(|a| (a.sentence, a.cue.start));
     let quotes = link_quotes(doc, &qinfos, &out);
     (out, quotes)
@@ -2202,6 +2204,9 @@ fn link_quotes(doc: &Document<'_>, qinfos: &[QuoteInfo], atts: &[Attribution]) -
                 }
             }
             if link.is_none() {
+                link = earlier_speaker(doc, q, si, &in_sentences, &identified);
+            }
+            if link.is_none() {
                 if let Some(next) = doc.sentences.get(ei + 1) {
                     if next.block == doc.sentences[ei].block && !q.block_quote {
                         link = by_sentence(ei + 1)
@@ -2231,6 +2236,53 @@ fn link_quotes(doc: &Document<'_>, qinfos: &[QuoteInfo], atts: &[Attribution]) -
         }
     }
     out
+}
+
+/// The speaker of a quotation from further back: an identified source earlier in its
+/// paragraph ("Smith spoke for an hour. He took questions. “…”"), or, for a quotation that
+/// opens its paragraph, the last identified source of the paragraph before (AP style).
+fn earlier_speaker<'a, I>(
+    doc: &Document<'_>,
+    q: &QuoteInfo,
+    si: usize,
+    in_sentences: &dyn Fn(usize, usize) -> I,
+    identified: &dyn Fn(&Attribution) -> bool,
+) -> Option<usize>
+where
+    I: DoubleEndedIterator<Item = (usize, &'a Attribution)>,
+{
+    let block = doc.sentences[si].block;
+    let mut first = si;
+    while first > 0 && doc.sentences[first - 1].block == block {
+        first -= 1;
+    }
+    if first < si {
+        return in_sentences(first, si - 1)
+            .rfind(|(_, a)| identified(a))
+            .map(|(i, _)| i);
+    }
+    // The quotation opens its paragraph: the paragraph just before, if it is prose.
+    let opens = doc
+        .prose
+        .get(doc.sentences[si].span.start..q.span.start)
+        .is_some_and(|t| t.trim().is_empty());
+    if !opens || first == 0 {
+        return None;
+    }
+    let prev_block = doc.sentences[first - 1].block;
+    if !matches!(
+        doc.blocks.get(prev_block).map(|b| b.kind),
+        Some(BlockKind::Paragraph | BlockKind::BlockQuote | BlockKind::ListItem)
+    ) {
+        return None;
+    }
+    let mut pfirst = first - 1;
+    while pfirst > 0 && doc.sentences[pfirst - 1].block == prev_block {
+        pfirst -= 1;
+    }
+    in_sentences(pfirst, first - 1)
+        .rfind(|(_, a)| identified(a))
+        .map(|(i, _)| i)
 }
 
 /// Extra facts about quotations that the rules need (not part of the shared `Quote` type).

@@ -142,7 +142,8 @@ pub fn speech_like(doc: &Document<'_>, q: &Quote) -> bool {
         .trim_end_matches([',', ':'])
         .trim_end()
         .to_lowercase();
-    if naming_before(&before) {
+    if naming_before(&before) || before.ends_with('=') {
+        // A term, a title, or an attribute value in markup (tweet-author="…").
         return false;
     }
     // An attributive quotation: a “John McCain is so old” joke.
@@ -223,6 +224,47 @@ fn nearest_speaker(
     })
 }
 
+/// Whether someone who may have said the quotation stands close enough that an editor would
+/// read it as theirs: a person named or a personal pronoun in the quotation's sentence outside
+/// the marks, or in the sentence before it (in its paragraph, or the last sentence of the
+/// paragraph before when the quotation opens its own). The warning is for quotations with
+/// nobody around them.
+fn candidate_speaker(doc: &Document<'_>, people: &[PersonMention], q: &Quote, si: usize) -> bool {
+    const PRONOUNS: &[&str] = &["he", "she", "they", "i", "we"];
+    let has_person = |span: &Span, outside: Option<&Span>| {
+        people.iter().any(|m| {
+            m.role == PersonRole::Subject
+                && m.span.start >= span.start
+                && m.span.end <= span.end
+                && outside.is_none_or(|o| m.span.end <= o.start || m.span.start >= o.end)
+        })
+    };
+    let has_pronoun = |span: &Span, outside: Option<&Span>| {
+        let text = doc.prose.get(span.clone()).unwrap_or("");
+        let mut pos = span.start;
+        text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+            .any(|w| {
+                let at = pos;
+                pos += w.len() + 1;
+                let inside = outside.is_some_and(|o| at >= o.start && at < o.end);
+                !inside && PRONOUNS.iter().any(|p| w.eq_ignore_ascii_case(p))
+            })
+    };
+    let own = &doc.sentences[si].span;
+    if has_person(own, Some(&q.span)) || has_pronoun(own, Some(&q.span)) {
+        return true;
+    }
+    let Some(prev) = si.checked_sub(1).and_then(|k| doc.sentences.get(k)) else {
+        return false;
+    };
+    let same_block = prev.block == doc.sentences[si].block;
+    let opens = doc
+        .prose
+        .get(own.start..q.span.start)
+        .is_some_and(|t| t.trim().is_empty());
+    (same_block || opens) && (has_person(&prev.span, None) || has_pronoun(&prev.span, None))
+}
+
 pub fn check(
     doc: &Document<'_>,
     people: &[PersonMention],
@@ -289,6 +331,9 @@ pub fn check(
             }
         }
 
+        if candidate_speaker(doc, people, q, si) {
+            continue;
+        }
         let neighbour = |j: usize| {
             doc.sentences.get(j).is_some_and(|s| s.block == block)
                 && atts.iter().any(|a| a.sentence == j)

@@ -89,6 +89,76 @@ fn credit_at_end(text: &str) -> bool {
     (tail.contains(')') || tail.contains('—') || tail.contains('–')) && CREDIT.is_match(tail)
 }
 
+/// A sentence that names where its figures come from: a data source ("poll", "survey",
+/// "census", "study", "report", …) and a verb of showing ("found", "shows", "estimates").
+fn data_source(text: &str) -> bool {
+    const NOUNS: &[&str] = &[
+        "poll",
+        "polls",
+        "survey",
+        "surveys",
+        "study",
+        "studies",
+        "report",
+        "reports",
+        "census",
+        "data",
+        "analysis",
+        "estimate",
+        "estimates",
+        "figures",
+        "statistics",
+        "researchers",
+        "index",
+        "forecast",
+        "audit",
+        "tally",
+        "count",
+        "filings",
+        "filing",
+        "records",
+    ];
+    const VERBS: &[&str] = &[
+        "show",
+        "shows",
+        "showed",
+        "shown",
+        "found",
+        "finds",
+        "find",
+        "suggests",
+        "suggested",
+        "estimates",
+        "estimated",
+        "puts",
+        "put",
+        "according",
+        "indicates",
+        "indicated",
+        "reported",
+        "reports",
+        "projects",
+        "projected",
+        "released",
+        "published",
+    ];
+    let mut noun = false;
+    let mut verb = false;
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        let mut buf = [0u8; 16];
+        if w.len() > buf.len() || !w.is_ascii() {
+            continue;
+        }
+        for (i, b) in w.bytes().enumerate() {
+            buf[i] = b.to_ascii_lowercase();
+        }
+        let l = std::str::from_utf8(&buf[..w.len()]).unwrap_or("");
+        noun |= NOUNS.contains(&l);
+        verb |= VERBS.contains(&l);
+    }
+    noun && verb
+}
+
 /// A list item (or table-like line) under a sourced lead-in ending with ':'.
 fn lead_in_sourced(doc: &Document<'_>, atts: &[Attribution], si: usize) -> bool {
     let block = doc.sentences[si].block;
@@ -153,11 +223,14 @@ pub fn check(
             if is_small_money(m.as_str()) && !averaged(text) {
                 continue;
             }
+            // Any attribution with a source in the sentence covers its figures: the content
+            // span may stop short of them, and a figure in the source phrase ("a poll of
+            // 1,000 voters found") is the source's own.
             let covered = atts.iter().any(|a| {
                 a.sentence == si
-                    && ((a.content.start <= span.start && span.end <= a.content.end)
-                        || (a.source.start <= span.start && span.end <= a.source.end))
-            });
+                    && (a.kind != crate::analysis::SourceKind::Agentless
+                        || (a.content.start <= span.start && span.end <= a.content.end))
+            }) || data_source(text);
             if covered {
                 continue;
             }
