@@ -199,7 +199,8 @@ fn quotes_link_to_speakers() {
     let (a, q) = find_attributions(&d, &[], &ctx());
     assert_eq!(q.len(), 3);
     assert_eq!(a[q[0].attribution.unwrap()].source_text, "he");
-    assert_eq!(q[1].attribution, None);
+    // A quotation that opens the next paragraph continues the speaker before it (AP style).
+    assert_eq!(a[q[1].attribution.unwrap()].source_text, "he");
     assert_eq!(a[q[2].attribution.unwrap()].source_text, "The ministry");
 }
 

@@ -437,8 +437,7 @@ mod tests {
 
     #[test]
     fn related_speaker_and_fix() {
-        let t =
-            "Ryabkov said the talks were useful.\n\n“They are negotiating about us, without us.”\n";
+        let t = "Ryabkov said the talks were useful.\n\nThe delegation left at noon.\n\n“They are negotiating about us, without us.”\n";
         let r = analyze(t, &ctx());
         let f = r.findings.iter().find(|f| f.code == super::CODE).unwrap();
         assert_eq!(f.fixes[0].title, "Name the speaker");

@@ -89,6 +89,21 @@ fn credit_at_end(text: &str) -> bool {
     (tail.contains(')') || tail.contains('—') || tail.contains('–')) && CREDIT.is_match(tail)
 }
 
+/// Whether nothing but one clause stands between a figure (ending at `from`) and a trailing
+/// source (starting at `to`): no ", and", ", but", ";" or " while " in between.
+fn same_clause(doc: &Document<'_>, from: usize, to: usize) -> bool {
+    if to < from {
+        return false;
+    }
+    let between = doc.prose.get(from..to).unwrap_or("");
+    !(between.contains(';')
+        || between.contains(", and ")
+        || between.contains(", but ")
+        || between.contains(" and ")
+        || between.contains(" but ")
+        || between.contains(" while "))
+}
+
 /// A sentence that names where its figures come from: a data source ("poll", "survey",
 /// "census", "study", "report", …) and a verb of showing ("found", "shows", "estimates").
 fn data_source(text: &str) -> bool {
@@ -228,8 +243,10 @@ pub fn check(
             // 1,000 voters found") is the source's own.
             let covered = atts.iter().any(|a| {
                 a.sentence == si
-                    && (a.kind != crate::analysis::SourceKind::Agentless
-                        || (a.content.start <= span.start && span.end <= a.content.end))
+                    && ((a.content.start <= span.start && span.end <= a.content.end)
+                        || (a.kind != crate::analysis::SourceKind::Agentless
+                            && (span.start >= a.source.start.min(a.cue.start)
+                                || same_clause(doc, span.end, a.source.start.min(a.cue.start)))))
             }) || data_source(text);
             if covered {
                 continue;
