@@ -39,12 +39,14 @@ def detok(text: str) -> str:
     # Quotes: `` and '' become straight double quotes, glued to the quoted words.
     t = re.sub(r"``\s*", '"', t)
     t = re.sub(r"\s*''", '"', t)
+    # Single quotes written ` … ' become straight quotes too.
+    t = re.sub(r"`\s*", "'", t)
     t = re.sub(r"\(\s+", "(", t)
     t = re.sub(r"\[\s+", "[", t)
     t = re.sub(r"\s+([)\]}])", r"\1", t)
     # Clitics and possessives split off by the tokeniser.
     t = re.sub(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", t, flags=re.I)
-    t = re.sub(r"\s+'(\s|$)", r"'\1", t)
+    t = re.sub(r"\s+'(?=[\s,.;:)\]]|$)", "'", t)
     t = re.sub(r"\b(can)\s+(not)\b", r"\1\2", t, flags=re.I)
     # Punctuation that hugs the word before it.
     t = re.sub(r"\s+([,.;:!?%])", r"\1", t)

@@ -5,15 +5,15 @@
 //! repeated.
 //!
 //! An entry may carry tags after a tab. `weak` marks a cue that is only worth a hint when the
-//! writer speaks in their own voice: it is skipped inside what a named source (a person, an
-//! institution, an official) is reported to say, and inside any quotation. Vague quantifiers ("some", "many",
+//! writer speaks in their own voice: it is skipped inside any quotation. No cue is reported
+//! inside what a named source (a person, an institution, an official) is reported to say: the
+//! hedge is theirs. Vague quantifiers ("some", "many",
 //! "several", "certain") also need a following noun phrase: "some 200 people", "many years",
 //! "how many votes", "as many as", "for certain" and "The Many Lives" are not hedges.
 
 use super::super::document::{BlockKind, Document};
 use super::super::{Attribution, Context, Finding, Quote, SourceKind};
 use super::fixes::{add_footnote, disable_line, finding};
-use super::vague_attribution::phrase_span;
 
 pub const CODE: &str = "weasel-word";
 
@@ -25,7 +25,7 @@ const QUANTIFIERS: &[&str] = &[
 /// Words after which a quantifier counts or compares ("how many", "as many") or is an adjective
 /// ("for certain", "is certain"), or names a known set ("the many", "his many").
 const NOT_AFTER: &[&str] = &[
-    "how", "as", "so", "too", "this", "that", "for", "is", "are", "was", "were", "be", "been",
+    "how", "as", "so", "too", "this", "for", "is", "are", "was", "were", "be", "been",
     "am", "almost", "not", "quite", "very", "fairly", "pretty", "make", "made", "the", "its",
     "his", "her", "their", "our", "your", "my", "whose", "these", "those", "a", "at",
 ];
@@ -38,6 +38,7 @@ const NOT_BEFORE: &[&str] = &[
     "billions", "dozen", "dozens", "percent", "per", "more", "less", "fewer", "much", "year",
     "years", "time", "times", "month", "months", "week", "weeks", "day", "days", "decade",
     "decades", "hour", "hours", "minute", "minutes", "second", "seconds", "point", "while",
+    "sense", "extent", "degree", "kind", "sort", "form", "way", "momentum", "progress",
     "that", "to", "whether", "about", "if", "and", "or", "than",
 ];
 
@@ -127,8 +128,9 @@ fn quantifier_hedges(doc: &Document<'_>, r: &std::ops::Range<usize>, sentence_st
 }
 
 /// True when a named source (a person, an institution, an affiliated official) in sentence `si`
-/// owns `span`: it lies in what they are reported to say (the whole sentence when the content
-/// is not delimited), in the source phrase or at the cue.
+/// owns `span`: it lies in what they are reported to say or at the cue. A hedge inside the
+/// source phrase itself ("Some Muslims believe …", "Most critics praised …") means the source
+/// is not really named, so it does not count.
 fn owned_by_named_source(atts: &[Attribution], si: usize, span: &std::ops::Range<usize>) -> bool {
     atts.iter().any(|a| {
         a.sentence == si
@@ -136,9 +138,7 @@ fn owned_by_named_source(atts: &[Attribution], si: usize, span: &std::ops::Range
                 a.kind,
                 SourceKind::NamedPerson | SourceKind::Institution | SourceKind::Anonymous
             )
-            && (a.content.is_empty()
-                || (a.content.start <= span.start && span.end <= a.content.end)
-                || (a.source.start <= span.start && span.end <= a.source.end)
+            && ((a.content.start <= span.start && span.end <= a.content.end)
                 || (a.cue.start <= span.start && span.start < a.cue.end))
     })
 }
@@ -159,10 +159,12 @@ pub fn check(
 ) {
     let lex = ctx.lexicons.get("weasel-words");
     let entries = lex.entries();
-    let vague: Vec<_> = atts
+    // Phrases `vague-attribution` reported (it runs first): not repeated. Vague groups it lets
+    // pass ("most critics praised") are still hedges here.
+    let vague: Vec<_> = out
         .iter()
-        .filter(|a| matches!(a.kind, SourceKind::Vague | SourceKind::Agentless))
-        .map(|a| phrase_span(doc, a))
+        .filter(|f| f.code == super::vague_attribution::CODE)
+        .map(|f| f.span.clone())
         .collect();
     // One pass over the whole prose; each match is placed in its sentence.
     for (r, idx) in lex.find_words(&doc.prose) {
@@ -195,9 +197,11 @@ pub fn check(
         if QUANTIFIERS.contains(&w.as_str()) && !quantifier_hedges(doc, &r, s.span.start) {
             continue;
         }
+        if owned_by_named_source(atts, si, &span) {
+            continue;
+        }
         if entries.get(idx).is_some_and(|e| has_tag(e, "weak"))
-            && (owned_by_named_source(atts, si, &span)
-                || quotes
+            && (quotes
                     .iter()
                     .any(|q| q.span.start < span.start && span.end < q.span.end))
         {
