@@ -48,6 +48,11 @@ static TRAILER_VERBS: std::sync::LazyLock<std::collections::HashSet<&'static str
             .collect()
     });
 
+/// Whether `w` is one of the speech verbs of `trailer-verbs.txt`.
+pub(super) fn trailer_verb(w: &str) -> bool {
+    w.len() < 24 && TRAILER_VERBS.contains(w.to_ascii_lowercase().as_str())
+}
+
 /// Longest source phrase looked at, in tokens.
 const MAX_SOURCE: usize = 9;
 

@@ -15,6 +15,7 @@
 //! attribution of their sentence, of a quote block's lead-in, or of the sentence before/after.
 
 mod frames;
+mod groups;
 pub mod np;
 pub mod quotes;
 pub mod tokens;
@@ -645,6 +646,12 @@ pub fn find_attributions(
                 if table.multi {
                     continue;
                 }
+                // A capitalised word inside a sentence is a name ("the United States"), not
+                // a cue.
+                let name_like = st > 0 && w[0].is_ascii_uppercase();
+                if name_like {
+                    continue;
+                }
                 if let Some(tags) = table.lookup(w) {
                     let a = sent.span.start + st;
                     hits.push((a..a + (k - st), tags));
@@ -714,6 +721,7 @@ pub fn find_attributions(
         }
     }
     frames::quote_frames(doc, &env, &mut reg, &table, &qinfos, &mut out);
+    groups::group_subjects(doc, &env, &mut reg, &table, &quoted, &mut out);
     out.sort_by_key(|a| (a.sentence, a.cue.start));
     let quotes = link_quotes(doc, &qinfos, &out);
     (out, quotes)
