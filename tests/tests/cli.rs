@@ -143,6 +143,51 @@ fn index_json_contract() {
 }
 
 #[test]
+fn index_json_attributions() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.md"),
+        "Anna Keller, who chairs the harbour board, spoke on Sunday.\n\n“We counted\u{a0}twice,” she said on Monday.\n\nSeveral economists believe the dredging will pay for itself.\n\nIt is believed that the vote will pass.\n",
+    )
+    .unwrap();
+    let (code, out, err) = run_cli(&["index", "--format", "json", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("valid JSON");
+    let atts = v["attributions"].as_array().expect("attributions");
+    let person_id = v["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Anna Keller")
+        .map(|c| c["id"].clone())
+        .expect("person cluster");
+    let by_cue = |cue: &str| {
+        atts.iter()
+            .find(|a| a["cue"]["text"] == cue)
+            .unwrap_or_else(|| panic!("no attribution with cue {cue}: {atts:?}"))
+    };
+    let said = by_cue("said");
+    assert_eq!(said["source"]["kind"], "pronoun");
+    assert_eq!(said["source"]["text"], "she");
+    assert_eq!(said["source"]["person"], person_id);
+    assert_eq!(said["form"], "direct");
+    assert_eq!(said["path"], "./a.md");
+    assert!(said["content"]["range"]["start"]["line"].is_u64());
+    let believe = by_cue("believe");
+    assert_eq!(believe["source"]["kind"], "vague_group");
+    assert_eq!(believe["source"]["text"], "Several economists");
+    assert_eq!(believe["form"], "indirect");
+    let agentless = atts
+        .iter()
+        .find(|a| a["source"].is_null())
+        .unwrap_or_else(|| panic!("no agentless attribution: {atts:?}"));
+    assert!(agentless["cue"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("believed"));
+}
+
+#[test]
 fn skipped_files_are_reported_not_fatal() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("latin1.txt"), b"Caf\xe9 society\n").unwrap();

@@ -238,3 +238,42 @@ fn watched_file_change_reanalyses_that_file() {
     assert!(found, "new file on disk was not indexed: {syms}");
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn hover_and_definition_on_a_quotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut c = Client::spawn(&["lsp", "--stdio"]);
+    c.initialize(root, &["utf-16"], json!({}));
+    c.wait_indexed();
+    let path = root.join("quotes.md");
+    let text = "# Vote\n\n“We counted twice and the numbers 🎉 still did not add up,” Mara Okonkwo said with a shrug.\n\nThe hall emptied at ten.\n\n“This is the last chance the harbour gets.”\n";
+    std::fs::write(&path, text).unwrap();
+    let uri = c.open(&path, "markdown");
+    c.wait_for("textDocument/publishDiagnostics", T, diags_for(&uri))
+        .expect("diagnostics after didOpen");
+    let on_quote = pos_of(text, "numbers", 2);
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": on_quote}),
+    );
+    let md = h["contents"]["value"].as_str().unwrap_or("");
+    assert!(md.contains("speaker: **Mara Okonkwo**"), "{h}");
+    let d = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": on_quote}),
+    );
+    assert_eq!(d["range"]["start"], pos_of(text, "Mara Okonkwo", 0), "{d}");
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos_of(text, "last chance", 1)}),
+    );
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .contains("no speaker found"),
+        "{h}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}

@@ -81,6 +81,36 @@ pub struct FileAnalysis {
     pub findings: Vec<Finding>,
 }
 
+impl FileAnalysis {
+    /// The quotation at `offset` (marks included) and its speaker's attribution, if any.
+    pub fn quote_at(&self, offset: usize) -> Option<(&Quote, Option<&Attribution>)> {
+        let q = self
+            .quotes
+            .iter()
+            .filter(|q| q.span.start <= offset && offset < q.span.end)
+            .min_by_key(|q| q.span.end - q.span.start)?;
+        Some((q, q.attribution.and_then(|i| self.attributions.get(i))))
+    }
+
+    /// The person mention a source phrase names (inside the phrase), else, for a pronoun or a
+    /// source resolved by name, the last mention of that person before it.
+    pub fn speaker_mention(&self, a: &Attribution) -> Option<&PersonMention> {
+        let name = a.person.as_deref();
+        self.people
+            .iter()
+            .find(|m| {
+                !a.source.is_empty() && m.span.start >= a.source.start && m.span.end <= a.source.end
+            })
+            .or_else(|| {
+                let name = name?;
+                self.people
+                    .iter()
+                    .rev()
+                    .find(|m| m.span.start < a.source.start.max(a.cue.start) && &*m.name == name)
+            })
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // People
 

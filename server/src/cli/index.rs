@@ -266,22 +266,10 @@ fn is_pronoun(s: &str) -> bool {
     )
 }
 
-/// The person mention an attribution's source stands for: the mention inside the source
-/// phrase, else (pronouns) the last mention before the cue with the resolved name.
+/// The index of the person mention an attribution's source stands for.
 fn speaker_mention(analysis: &FileAnalysis, a: &Attribution) -> Option<usize> {
-    let name = a.person.as_deref()?;
-    let people = &analysis.people;
-    people
-        .iter()
-        .position(|m| {
-            m.span.start >= a.source.start && m.span.end <= a.source.end && !a.source.is_empty()
-        })
-        .or_else(|| {
-            people
-                .iter()
-                .rposition(|m| m.span.start < a.cue.start.max(a.source.start) && &*m.name == name)
-        })
-        .or_else(|| people.iter().position(|m| &*m.name == name))
+    let m = analysis.speaker_mention(a)?;
+    analysis.people.iter().position(|p| std::ptr::eq(p, m))
 }
 
 /// `direct` when the content is one quotation, `mixed` when it contains one, else `indirect`.

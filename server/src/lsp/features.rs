@@ -332,10 +332,16 @@ pub async fn hover(st: &Arc<State>, p: HoverParams) -> Result<Option<Hover>> {
     let Some((entry, offset)) = at(st, &pp.text_document.uri, pp.position).await else {
         return Ok(None);
     };
-    let Some(item) = st.ws.item_at(entry.id, offset) else {
-        return Ok(None);
-    };
     let t = Text::new(&entry.text, st.encoding());
+    let Some(item) = st.ws.item_at(entry.id, offset) else {
+        return Ok(quote_hover(&entry, offset).map(|(span, md)| Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: md,
+            }),
+            range: Some(t.range(&span)),
+        }));
+    };
     let (span, md) = match &item {
         Item::Person {
             mention,
@@ -376,6 +382,33 @@ pub async fn hover(st: &Arc<State>, p: HoverParams) -> Result<Option<Hover>> {
         }),
         range: Some(t.range(&span)),
     }))
+}
+
+/// Hover on a quotation: who said it (with the role the article gives them), or that no
+/// speaker was found.
+fn quote_hover(entry: &FileEntry, offset: usize) -> Option<(Span, String)> {
+    let (q, att) = entry.analysis.quote_at(offset)?;
+    let text = &entry.text;
+    let md = match att {
+        Some(a) if !a.source.is_empty() => {
+            let m = entry.analysis.speaker_mention(a);
+            let who = m
+                .map(|m| m.name.to_string())
+                .unwrap_or_else(|| text.get(a.source.clone()).unwrap_or("").to_string());
+            let role = m
+                .and_then(|m| m.title.as_ref())
+                .map(|r| format!(", {}", md_escape(&r.text)))
+                .unwrap_or_default();
+            let cue = text.get(a.cue.clone()).unwrap_or("");
+            format!(
+                "**Quotation** — speaker: **{}**{role} (“{}”)\n",
+                md_escape(&who),
+                md_escape(cue)
+            )
+        }
+        _ => "**Quotation** — no speaker found: say who said it.\n".to_string(),
+    };
+    Some((q.span.clone(), md))
 }
 
 // -- definition / references / highlight --------------------------------------------------------
@@ -471,6 +504,26 @@ pub async fn definition(
             person_key(it).and_then(|k| person_declaration(st, k))
         }
         Some(Item::Event { key: Some(k), .. }) => event_declaration(st, &k, None),
+        None => {
+            // On a quotation: its speaker's mention in this article.
+            let speaker = entry.analysis.quote_at(offset).and_then(|(_, a)| {
+                let a = a.filter(|a| !a.source.is_empty())?;
+                Some(
+                    entry
+                        .analysis
+                        .speaker_mention(a)
+                        .map_or(a.source.clone(), |m| m.span.clone()),
+                )
+            });
+            if let Some(span) = speaker {
+                let t = Text::new(&entry.text, st.encoding());
+                return Ok(Some(GotoDefinitionResponse::Scalar(Location {
+                    uri: pp.text_document.uri.clone(),
+                    range: t.range(&span),
+                })));
+            }
+            None
+        }
         _ => None,
     };
     Ok(decl

@@ -157,8 +157,19 @@ fn data_source(text: &str) -> bool {
         "released",
         "published",
     ];
+    /// Sources on their own ("in Monday's poll, 46 percent …").
+    const STRONG: &[&str] = &[
+        "poll",
+        "polls",
+        "survey",
+        "surveys",
+        "census",
+        "pollster",
+        "pollsters",
+    ];
     let mut noun = false;
     let mut verb = false;
+    let mut strong = false;
     for w in text.split(|c: char| !c.is_alphanumeric()) {
         let mut buf = [0u8; 16];
         if w.len() > buf.len() || !w.is_ascii() {
@@ -170,8 +181,9 @@ fn data_source(text: &str) -> bool {
         let l = std::str::from_utf8(&buf[..w.len()]).unwrap_or("");
         noun |= NOUNS.contains(&l);
         verb |= VERBS.contains(&l);
+        strong |= STRONG.contains(&l);
     }
-    noun && verb
+    strong || (noun && verb)
 }
 
 /// A list item (or table-like line) under a sourced lead-in ending with ':'.
