@@ -165,6 +165,15 @@ impl Deframer {
         self.buf.len() + self.broken.as_ref().map_or(0, |b| b.0.len())
     }
 
+    /// The declared length of the body being read or decided on, if any (for the memory
+    /// bound: see the module's contract).
+    pub fn body_len(&self) -> Option<usize> {
+        match self.state {
+            State::Body { len, .. } | State::Suspect { len, .. } => Some(len),
+            _ => None,
+        }
+    }
+
     /// Add input.
     pub fn push(&mut self, bytes: &[u8]) {
         self.buf.extend_from_slice(bytes);
@@ -243,7 +252,7 @@ impl Deframer {
         self.buf.drain(..n).collect()
     }
 
-    fn to_skip(&mut self, reason: String) {
+    fn start_skip(&mut self, reason: String) {
         self.start_broken(reason);
         self.state = State::Skip;
     }
@@ -256,7 +265,7 @@ impl Deframer {
                     let window = &self.buf[..self.buf.len().min(MAX_HEADER_LINE + 1)];
                     let Some(nl) = memchr::memchr(b'\n', window) else {
                         if self.buf.len() > MAX_HEADER_LINE {
-                            self.to_skip(format!("a header line over {MAX_HEADER_LINE} bytes"));
+                            self.start_skip(format!("a header line over {MAX_HEADER_LINE} bytes"));
                             self.skipped_unkept(seen);
                             continue;
                         }
@@ -270,10 +279,15 @@ impl Deframer {
                             Some(n) => self.state = State::Body { len: n, scanned: 0 },
                             None if seen == 0 => {} // a blank line between frames
                             None => {
-                                self.to_skip("a header without Content-Length".into());
+                                self.start_skip("a header without Content-Length".into());
                                 self.skipped_unkept(seen + nl + 1);
                             }
                         }
+                    } else if let Some(s) = header_line_ending_at(&self.buf, nl).filter(|s| *s > 0)
+                    {
+                        // Other bytes, then a header line (a frame after junk on one line).
+                        self.start_skip(format!("{s} bytes that are not a header"));
+                        self.skipped_unkept(seen);
                     } else if let Some(n) = length_line(line) {
                         self.consume(nl + 1);
                         self.state = State::Header {
@@ -300,7 +314,7 @@ impl Deframer {
                             }
                             None => "bytes that are not a header".to_string(),
                         };
-                        self.to_skip(reason);
+                        self.start_skip(reason);
                         self.skipped_unkept(seen);
                     }
                 }
@@ -370,7 +384,7 @@ impl Deframer {
                         self.events.push_back(Event::Message(body));
                         self.state = State::Header { len: None, seen: 0 };
                     } else {
-                        self.to_skip(format!(
+                        self.start_skip(format!(
                             "Content-Length {declared} does not match the message that follows it"
                         ));
                     }
