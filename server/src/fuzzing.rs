@@ -28,6 +28,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("position", position),
     ("config", config),
     ("edits", edits),
+    ("framing", framing),
 ];
 
 /// Inputs larger than this are cut (the fuzzers use a smaller `-max_len`; this bounds the
@@ -420,6 +421,196 @@ pub fn edits(data: &[u8]) {
     }
     let a = analysis::analyze(&model, &Context::defaults());
     check_analysis(&model, &a);
+}
+
+// ---------------------------------------------------------------------------------------------
+// framing
+
+/// Message bodies a client sends: valid JSON-RPC, some with header-like text inside strings,
+/// pretty-printed with raw line breaks, and non-ASCII.
+const BODIES: &[&str] = &[
+    r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#,
+    r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    r#"{"jsonrpc":"2.0","id":"h","method":"textDocument/hover","params":{"textDocument":{"uri":"file:///a.md"},"position":{"line":0,"character":3}}}"#,
+    r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.md","languageId":"markdown","version":1,"text":"Content-Length: 5\r\n\r\nSergei Ryabkov said “no”.\n"}}}"#,
+    "{\n  \"jsonrpc\": \"2.0\",\n  \"id\": 7,\n  \"result\": {\"content-length\": 12}\r\n}",
+    r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#,
+    r#"{"jsonrpc":"2.0","method":"exit"}"#,
+    r#"{"jsonrpc":"2.0","id":3,"result":null}"#,
+    r#"[]"#,
+    r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"王毅 Content-Length:"}}"#,
+];
+
+#[derive(Debug, Arbitrary)]
+enum FuzzBody {
+    Known(u8),
+    Raw(Vec<u8>),
+}
+
+#[derive(Debug, Arbitrary)]
+enum FrameOp {
+    /// Keep only the first `at` bytes of the frame (header or body).
+    Cut { frame: u8, at: u16 },
+    /// Insert bytes `from_at..from_at+len` of frame `from` at offset `at`.
+    Splice {
+        frame: u8,
+        at: u16,
+        from: u8,
+        from_at: u16,
+        len: u16,
+    },
+    /// Declare a wrong length.
+    Length { frame: u8, delta: i16 },
+    /// Raw bytes before the frame.
+    Junk { frame: u8, bytes: Vec<u8> },
+    /// A run of one byte before the frame (long header lines, CR/LF runs).
+    Run { frame: u8, byte: u8, n: u16 },
+}
+
+#[derive(Debug, Arbitrary)]
+struct FramingInput {
+    bodies: Vec<FuzzBody>,
+    ops: Vec<FrameOp>,
+    /// Sizes of the pieces the stream is read in.
+    pieces: Vec<u16>,
+}
+
+/// Frames cut and spliced at random byte offsets, wrong lengths, junk between frames, fed to
+/// `lsp::framing::Deframer` whole and in random pieces: the same events either way (and
+/// through `pass_on` without a panic), memory within the contract's bound, and every frame
+/// left intact whose body is valid JSON comes out as that message, in order.
+pub fn framing(data: &[u8]) {
+    use crate::lsp::framing::{pass_on, Deframer, Event, KEEP_BROKEN, MAX_HEADER_LINE};
+    let Ok(input) = FramingInput::arbitrary_take_rest(Unstructured::new(cap(data))) else {
+        return;
+    };
+    let bodies: Vec<Vec<u8>> = input
+        .bodies
+        .iter()
+        .take(16)
+        .map(|b| match b {
+            FuzzBody::Known(i) => BODIES[*i as usize % BODIES.len()].as_bytes().to_vec(),
+            FuzzBody::Raw(r) => r.clone(),
+        })
+        .collect();
+    if bodies.is_empty() {
+        return;
+    }
+    let n = bodies.len();
+    let mut frames: Vec<Vec<u8>> = bodies
+        .iter()
+        .map(|b| [format!("Content-Length: {}\r\n\r\n", b.len()).as_bytes(), b].concat())
+        .collect();
+    let mut before: Vec<Vec<u8>> = vec![Vec::new(); n];
+    let mut intact = vec![true; n];
+    for op in input.ops.iter().take(16) {
+        match *op {
+            FrameOp::Cut { frame, at } => {
+                let f = frame as usize % n;
+                let at = at as usize % (frames[f].len() + 1);
+                frames[f].truncate(at);
+                intact[f] = false;
+            }
+            FrameOp::Splice {
+                frame,
+                at,
+                from,
+                from_at,
+                len,
+            } => {
+                let (f, g) = (frame as usize % n, from as usize % n);
+                let src = &frames[g];
+                let s = from_at as usize % (src.len() + 1);
+                let e = (s + len as usize).min(src.len());
+                let piece = src[s..e].to_vec();
+                let at = at as usize % (frames[f].len() + 1);
+                frames[f].splice(at..at, piece);
+                intact[f] = false;
+            }
+            FrameOp::Length { frame, delta } => {
+                let f = frame as usize % n;
+                let body = &bodies[f];
+                let declared = (body.len() as i64 + delta as i64).max(0);
+                frames[f] = [
+                    format!("Content-Length: {declared}\r\n\r\n").as_bytes(),
+                    body,
+                ]
+                .concat();
+                intact[f] = delta == 0 && intact[f];
+            }
+            FrameOp::Junk { frame, ref bytes } => {
+                before[frame as usize % n].extend_from_slice(bytes);
+            }
+            FrameOp::Run {
+                frame,
+                byte,
+                n: len,
+            } => {
+                before[frame as usize % n].extend(std::iter::repeat_n(byte, len as usize % 4096));
+            }
+        }
+    }
+    let stream: Vec<u8> = before
+        .iter()
+        .zip(&frames)
+        .flat_map(|(b, f)| b.iter().chain(f))
+        .copied()
+        .collect();
+
+    let collect = |d: &mut Deframer| std::iter::from_fn(|| d.next_event()).collect::<Vec<_>>();
+    let mut whole = Deframer::new();
+    whole.push(&stream);
+    whole.finish();
+    let whole = collect(&mut whole);
+
+    let mut d = Deframer::new();
+    let mut pieced = Vec::new();
+    let mut at = 0;
+    let mut sizes = input.pieces.iter().map(|p| *p as usize % 700 + 1).cycle();
+    while at < stream.len() {
+        let size = if input.pieces.is_empty() {
+            stream.len()
+        } else {
+            sizes.next().unwrap_or(1)
+        };
+        let end = (at + size).min(stream.len());
+        d.push(&stream[at..end]);
+        let bound = KEEP_BROKEN + 2 * MAX_HEADER_LINE + 2 + (end - at) + d.body_len().unwrap_or(0);
+        assert!(
+            d.buffered() <= bound,
+            "{} bytes held, bound {bound}",
+            d.buffered()
+        );
+        at = end;
+        pieced.extend(collect(&mut d));
+    }
+    d.finish();
+    pieced.extend(collect(&mut d));
+    assert_eq!(pieced, whole, "events depend on how the input was cut");
+
+    for ev in &whole {
+        let out = pass_on(ev);
+        assert!(out.starts_with(b"Content-Length: "));
+        if let Event::Broken { head, len, .. } = ev {
+            assert!(head.len() <= (*len).min(KEEP_BROKEN));
+        }
+    }
+    // Every intact frame with a JSON body is recovered, in order.
+    let mut messages = whole.iter().filter_map(|e| match e {
+        Event::Message(b) => Some(b),
+        Event::Broken { .. } => None,
+    });
+    for (i, body) in bodies.iter().enumerate() {
+        if !intact[i] || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
+            continue;
+        }
+        assert!(
+            messages.any(|m| m == body),
+            "intact frame {i} lost: {:?}\nstream {:?}\nevents {whole:?}",
+            String::from_utf8_lossy(body),
+            String::from_utf8_lossy(&stream)
+        );
+    }
 }
 
 fn cap(data: &[u8]) -> &[u8] {

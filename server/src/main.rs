@@ -95,10 +95,7 @@ fn main() -> ExitCode {
         }
     };
     match args.command {
-        Command::Lsp { stdio: _ } => {
-            byline::lsp::run_stdio();
-            ExitCode::SUCCESS
-        }
+        Command::Lsp { stdio: _ } => ExitCode::from(byline::lsp::run_stdio()),
         Command::Check {
             paths,
             format,

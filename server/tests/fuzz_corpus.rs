@@ -42,7 +42,10 @@ fn replay_target(target: &str) {
 #[test]
 fn every_target_has_a_replay_test() {
     let names: Vec<_> = byline::fuzzing::TARGETS.iter().map(|t| t.0).collect();
-    assert_eq!(names, ["analysis", "position", "config", "edits"]);
+    assert_eq!(
+        names,
+        ["analysis", "position", "config", "edits", "framing"]
+    );
 }
 
 #[test]
@@ -63,4 +66,9 @@ fn config() {
 #[test]
 fn edits() {
     replay_target("edits");
+}
+
+#[test]
+fn framing() {
+    replay_target("framing");
 }

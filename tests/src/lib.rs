@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -112,6 +113,9 @@ pub struct Client {
     stash: Vec<Msg>,
     /// Notifications that arrived while waiting for a response, for later `wait_for`s.
     notes: Vec<Msg>,
+    /// While set, the reader thread stops reading the server's stdout (a client that does
+    /// not read; at most the message being read when it was set still arrives).
+    paused: Arc<AtomicBool>,
 }
 
 pub fn write_msg(w: &mut impl Write, v: &Value) -> std::io::Result<()> {
@@ -162,9 +166,15 @@ impl Client {
         let (tx, rx) = mpsc::channel();
         let log = Arc::new(Mutex::new(Vec::new()));
         let log2 = log.clone();
+        let paused = Arc::new(AtomicBool::new(false));
+        let paused2 = paused.clone();
         std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
-            while let Some(m) = read_msg(&mut r) {
+            loop {
+                while paused2.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                let Some(m) = read_msg(&mut r) else { break };
                 log2.lock().unwrap().push(m.clone());
                 if tx.send(m).is_err() {
                     break;
@@ -180,7 +190,39 @@ impl Client {
             auto_answer: true,
             stash: Vec::new(),
             notes: Vec::new(),
+            paused,
         }
+    }
+
+    /// Stop reading the server's output (see `paused`).
+    pub fn pause_reading(&self) {
+        self.paused.store(true, Ordering::SeqCst);
+    }
+
+    pub fn resume_reading(&self) {
+        self.paused.store(false, Ordering::SeqCst);
+    }
+
+    /// The server's process id (for `/proc/<pid>/status`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Hand the server's stdin to another thread (writes that may block); `give_stdin`
+    /// returns it.
+    pub fn take_stdin(&mut self) -> Option<ChildStdin> {
+        self.stdin.take()
+    }
+
+    pub fn give_stdin(&mut self, stdin: ChildStdin) {
+        self.stdin = Some(stdin);
+    }
+
+    /// Allocate `n` request ids for requests sent by another thread.
+    pub fn reserve_ids(&mut self, n: i64) -> std::ops::Range<i64> {
+        let first = self.next_id;
+        self.next_id += n;
+        first..self.next_id
     }
 
     pub fn send(&mut self, v: &Value) {

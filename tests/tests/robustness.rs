@@ -302,3 +302,237 @@ fn rapid_edits_with_interleaved_requests_keep_the_text_exact() {
     );
     assert_eq!(c.shutdown(), 0);
 }
+
+// -- issue 20: protocol faults a client can trigger ------------------------------------------
+
+/// A fresh server gets `bad` (raw bytes) after `initialize`; a hover sent next must be
+/// answered within 5 s and `shutdown` + `exit` must end the process with status 0.
+/// Returns the client (already shut down) log for further checks.
+fn survives(bad: &[u8], hover_right_after: bool) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.md");
+    std::fs::write(&path, "GENEVA — Sergei Ryabkov said the talks went well.\n").unwrap();
+    let mut c = Client::spawn(&["lsp"]);
+    c.initialize(dir.path(), &["utf-16"], json!({}));
+    let uri = c.open(&path, "markdown");
+    let hover = json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 12}});
+    let id = c.reserve_ids(1).start;
+    let hover_frame = {
+        let body =
+            json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": hover})
+                .to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    };
+    if hover_right_after {
+        // In one write, as a client would pipeline them.
+        c.send_raw(&[bad, &hover_frame[..]].concat());
+    } else {
+        c.send_raw(bad);
+        c.send_raw(&hover_frame);
+    }
+    let r = c.response(id, Duration::from_secs(5));
+    assert!(r.get("error").is_none(), "hover after bad input: {r}");
+    let log = c.log.lock().unwrap().clone();
+    let code = c.shutdown();
+    assert_eq!(code, 0, "clean shutdown after bad input");
+    log
+}
+
+fn frame(body: &str, declared: usize) -> Vec<u8> {
+    format!("Content-Length: {declared}\r\n\r\n{body}").into_bytes()
+}
+
+#[test]
+fn content_length_shorter_than_the_body_resynchronises() {
+    // The issue's case: `Content-Length: 5` before a 30-byte body.
+    let body = r#"{"jsonrpc":"2.0","method":"x"}"#;
+    assert_eq!(body.len(), 30);
+    survives(&frame(body, 5), true);
+    survives(&frame(body, 5), false);
+    // A request with an id gets an error answer naming the mismatch, not silence.
+    let body =
+        r#"{"jsonrpc":"2.0","id":"short","method":"workspace/symbol","params":{"query":""}}"#;
+    let log = survives(&frame(body, 12), true);
+    let answer = log
+        .iter()
+        .find(|m| m["id"] == "short")
+        .expect("an answer to the miscounted request");
+    assert_eq!(answer["error"]["code"], -32600, "{answer}");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Content-Length"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn content_length_longer_than_the_body_resynchronises() {
+    let body = r#"{"jsonrpc":"2.0","method":"x"}"#;
+    // Far longer: the next frame lies inside the declared length.
+    survives(&frame(body, 500), true);
+    // Slightly longer: the declared length ends inside the next frame's header.
+    survives(&frame(body, body.len() + 10), true);
+    survives(&frame(body, body.len() + 1), true);
+}
+
+#[test]
+fn overlong_header_line_is_skipped() {
+    // 64 KiB of header without a line break, then a valid frame on the same "line".
+    let mut bad = b"X-Junk: ".to_vec();
+    bad.extend(std::iter::repeat_n(b'A', 64 * 1024));
+    survives(&bad, true);
+    // With a line break and no Content-Length.
+    bad.extend_from_slice(b"\r\n\r\n");
+    survives(&bad, false);
+}
+
+#[test]
+fn rename_rejects_line_breaks_control_characters_and_blank_names() {
+    let dir = corpus_copy();
+    let mut c = Client::spawn(&["lsp"]);
+    c.initialize(dir.path(), &["utf-16"], json!({}));
+    c.wait_indexed();
+    let path = dir.path().join("wire/2026-03-12-geneva-talks.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uri = c.open(&path, "plaintext");
+    let pos = pos_of(&text, "Ryabkov described", 1);
+    let at = json!({"textDocument": {"uri": uri}, "position": pos});
+    // prepareRename is unchanged: the name's range with its placeholder.
+    let prep = c.request("textDocument/prepareRename", at.clone());
+    assert_eq!(prep["placeholder"], "Sergei Ryabkov", "{prep}");
+    for (name, why) in [
+        ("Sergei\nRyabkov", "line break"),
+        ("Sergei\r\nRyabkov", "line break"),
+        ("Sergei Ryabkov\u{2028}", "line break"),
+        ("Sergei\tRyabkov", "control character"),
+        ("Sergei\u{7}Ryabkov", "control character"),
+        ("   ", "white space"),
+        ("\u{a0}\u{3000}", "white space"),
+        ("", "empty"),
+    ] {
+        let mut p = at.clone();
+        p["newName"] = json!(name);
+        let id = c.request_async("textDocument/rename", p);
+        let r = c.response(id, T);
+        assert_eq!(r["error"]["code"], -32602, "{name:?}: {r}");
+        let msg = r["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(why), "{name:?}: {msg}");
+    }
+    // A good name still renames.
+    let mut p = at.clone();
+    p["newName"] = json!("Sergey Ryabkov");
+    let edit = c.request("textDocument/rename", p);
+    assert!(
+        edit["changes"].as_object().is_some_and(|m| !m.is_empty()),
+        "{edit}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn exit_without_shutdown_is_status_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::spawn(&["lsp"]);
+    c.initialize(dir.path(), &["utf-16"], json!({}));
+    c.notify("exit", json!(null));
+    assert_eq!(c.wait_exit(T), 1, "exit without shutdown");
+    // Before initialize, too.
+    let mut c = Client::spawn(&["lsp"]);
+    c.notify("exit", json!(null));
+    assert_eq!(c.wait_exit(T), 1, "exit before initialize");
+    // With shutdown first: 0.
+    let mut c = Client::spawn(&["lsp"]);
+    c.initialize(dir.path(), &["utf-16"], json!({}));
+    assert_eq!(c.shutdown(), 0);
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_client_that_stops_reading_gets_back_pressure_not_a_memory_blow_up() {
+    // One person mentioned 3,000 times across 60 files: each references answer ~330 KB.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::copy(corpus().join("byline.toml"), root.join("byline.toml")).unwrap();
+    let line = "Sergei Ryabkov said the talks went well.\n";
+    for i in 0..60 {
+        std::fs::write(
+            root.join(format!("2026-03-{:02}-a{i}.md", i % 28 + 1)),
+            line.repeat(50),
+        )
+        .unwrap();
+    }
+    let mut c = Client::spawn(&["lsp"]);
+    c.initialize(root, &["utf-16"], json!({}));
+    c.wait_indexed();
+    let uri = file_uri(&root.join("2026-03-01-a0.md"));
+    let params = json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 10}, "context": {"includeDeclaration": false}});
+    let refs = c.request("textDocument/references", params.clone());
+    let one = serde_json::to_string(&refs).unwrap().len();
+    assert!(
+        refs.as_array().unwrap().len() >= 3000,
+        "{}",
+        refs.as_array().unwrap().len()
+    );
+
+    // Stop reading; flood from another thread (its writes may block: that is the point).
+    const N: i64 = 400;
+    c.pause_reading();
+    std::thread::sleep(Duration::from_millis(200));
+    let base = rss_kib(c.pid());
+    let ids = c.reserve_ids(N);
+    let mut stdin = c.take_stdin().unwrap();
+    let first = ids.start;
+    let flood = std::thread::spawn(move || {
+        for id in ids {
+            let m = json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/references", "params": params});
+            if write_msg(&mut stdin, &m).is_err() {
+                break;
+            }
+        }
+        stdin
+    });
+    // Watch the server's memory until it stops growing.
+    let start = std::time::Instant::now();
+    let (mut peak, mut peak_at) = (base, start);
+    while start.elapsed() < Duration::from_secs(120) && peak_at.elapsed() < Duration::from_secs(4) {
+        let r = rss_kib(c.pid());
+        if r > peak + 1024 {
+            (peak, peak_at) = (r, std::time::Instant::now());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let grown_mb = (peak.saturating_sub(base)) / 1024;
+    let held_mb = one as u64 * N as u64 / 1_000_000;
+    let accepted_all = flood.is_finished();
+    c.resume_reading();
+    let stdin = flood.join().unwrap();
+    c.give_stdin(stdin);
+    assert!(
+        grown_mb < 64,
+        "server grew by {grown_mb} MB holding answers for a client that does not read \
+         ({N} answers of {one} bytes = {held_mb} MB); accepted all requests: {accepted_all}"
+    );
+    // Every answer arrives once the client reads again, and the server still answers.
+    for id in first..first + N {
+        let r = c.response(id, Duration::from_secs(60));
+        assert!(
+            r["result"].as_array().is_some_and(|a| a.len() >= 3000),
+            "{id}"
+        );
+    }
+    let id = c.request_async(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 10}}),
+    );
+    let _ = c.response(id, Duration::from_secs(5));
+    assert_eq!(c.shutdown(), 0);
+}

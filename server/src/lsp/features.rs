@@ -1036,14 +1036,43 @@ fn last_word(s: &str) -> &str {
     crate::analysis::kb::surname_of(s)
 }
 
-pub async fn rename(st: &Arc<State>, p: RenameParams) -> Result<Option<WorkspaceEdit>> {
-    let pp = p.text_document_position;
-    let new_name = p.new_name.trim().to_string();
+/// The name a rename writes (`new_name` without surrounding white space), or why it cannot
+/// be one: a name is written into every article and the knowledge base, so it must be one
+/// line of printable text.
+pub fn valid_new_name(new_name: &str) -> std::result::Result<&str, String> {
     if new_name.is_empty() {
-        return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
-            "the new name is empty",
+        return Err("the new name is empty".into());
+    }
+    let name = new_name.trim();
+    if name.is_empty() {
+        return Err("the new name is only white space".into());
+    }
+    let line_break = |c: char| {
+        matches!(
+            c,
+            '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        )
+    };
+    if let Some(c) = new_name.chars().find(|c| line_break(*c)) {
+        return Err(format!(
+            "the new name contains a line break (U+{:04X}); a name is one line",
+            c as u32
         ));
     }
+    if let Some(c) = new_name.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "the new name contains a control character (U+{:04X})",
+            c as u32
+        ));
+    }
+    Ok(name)
+}
+
+pub async fn rename(st: &Arc<State>, p: RenameParams) -> Result<Option<WorkspaceEdit>> {
+    let pp = p.text_document_position;
+    let new_name = valid_new_name(&p.new_name)
+        .map_err(tower_lsp_server::jsonrpc::Error::invalid_params)?
+        .to_string();
     let Some((entry, offset)) = at(st, &pp.text_document.uri, pp.position).await else {
         return Ok(None);
     };
@@ -1401,6 +1430,31 @@ pub async fn semantic_tokens(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_names_are_one_line_of_printable_text() {
+        assert_eq!(valid_new_name("  Sergey Ryabkov "), Ok("Sergey Ryabkov"));
+        assert_eq!(
+            valid_new_name("Émile Zola-Ça 王毅"),
+            Ok("Émile Zola-Ça 王毅")
+        );
+        for (bad, why) in [
+            ("", "empty"),
+            (" \u{a0}\u{3000}", "white space"),
+            ("A\nB", "line break"),
+            ("A\r\nB", "line break"),
+            ("A B\n", "line break"),
+            ("A\u{2028}B", "line break"),
+            ("A\u{85}B", "line break"),
+            ("A\tB", "control character"),
+            ("A\u{0}B", "control character"),
+            ("A\u{7f}B", "control character"),
+            ("A\u{9b}B", "control character"),
+        ] {
+            let e = valid_new_name(bad).unwrap_err();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+    }
 
     /// The references JSON written by hand equals the serde serialisation of the same
     /// `Location`s: escaped URIs, UTF-16 columns after emoji and curly quotes, CRLF lines,

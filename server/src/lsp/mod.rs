@@ -11,6 +11,7 @@ pub mod convert;
 pub mod direct;
 pub mod features;
 pub mod framing;
+pub mod outbox;
 pub mod position;
 pub mod server;
 
@@ -133,8 +134,10 @@ impl backend::Backend {
     }
 }
 
-/// Run the server on stdin/stdout until the client exits or stdin closes.
-pub fn run_stdio() {
+/// Run the server on stdin/stdout until the client exits or stdin closes. Returns the exit
+/// status: 0 when `shutdown` came first, 1 otherwise (`exit` without `shutdown`, or the input
+/// ended without one), as the protocol says; 2 when the server cannot start.
+pub fn run_stdio() -> u8 {
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
@@ -151,10 +154,10 @@ pub fn run_stdio() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("byline lsp: cannot start the async runtime: {e}");
-            std::process::exit(2);
+            return 2;
         }
     };
-    rt.block_on(async {
+    let shut_down = rt.block_on(async {
         let stdin = tokio::io::stdin();
         let stdout = tokio::io::stdout();
         let builder = LspService::build(backend::Backend::new)
@@ -162,17 +165,27 @@ pub fn run_stdio() {
         #[cfg(feature = "fault-injection")]
         let builder = builder.custom_method("byline/testPanic", backend::Backend::fault_panic);
         let (service, socket) = builder.finish();
+        let state = service.inner().state.clone();
         let done = Arc::new(Notify::new());
-        // Sanitise framing before tower-lsp sees it (see `framing`).
-        let (proxy_in, proxy_out) = tokio::io::duplex(1 << 20);
-        tokio::spawn(framing::pump(stdin, proxy_in));
+        // One bounded queue for tower-lsp's frames and `direct`'s answers (see `outbox`).
+        let (output, writer) = outbox::Output::new(stdout);
+        // Our framing before tower-lsp sees the input (see `framing`); stdin is read only
+        // while the output queue has room. The pipe between is small, so it holds few
+        // requests when the output is full.
+        let (proxy_in, proxy_out) = tokio::io::duplex(64 * 1024);
+        let room = output.room();
+        tokio::spawn(async move {
+            framing::pump(stdin, proxy_in, || {
+                let room = room.clone();
+                async move { room.ready().await }
+            })
+            .await
+        });
         let stdin = EofSignal {
             inner: proxy_out,
             eof: done.clone(),
         };
-        // One writer for tower-lsp's frames and `direct`'s answers.
-        let (output, writer) = direct::Output::new(stdout);
-        let direct = direct::Direct::new(service.inner().state.clone(), output.clone());
+        let direct = direct::Direct::new(state.clone(), output.clone());
         let service = CatchPanic {
             inner: service,
             exit: done.clone(),
@@ -198,7 +211,16 @@ pub fn run_stdio() {
         {
             tracing::warn!("output not fully written at exit");
         }
+        state
+            .shutting_down
+            .load(std::sync::atomic::Ordering::SeqCst)
     });
     // Stdin closed or `exit` received: leave without waiting for blocking tasks.
     rt.shutdown_timeout(std::time::Duration::from_millis(100));
+    if shut_down {
+        0
+    } else {
+        tracing::warn!("exit without shutdown (or input ended without one): exit status 1");
+        1
+    }
 }
