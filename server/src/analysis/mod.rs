@@ -257,6 +257,56 @@ pub struct Attribution {
     pub sentence: usize,
 }
 
+impl Attribution {
+    /// The source's class as `byline index` reports it (`None`: no agent at all):
+    /// `named_person`, `pronoun`, `named_org`, `unnamed_official` (an unnamed source with an
+    /// official capacity: "a senior official", "people familiar with the talks"),
+    /// `description` (other unnamed people: "a retired teacher"), `vague_group`.
+    pub fn source_class(&self) -> Option<&'static str> {
+        /// Head words of an official capacity.
+        const OFFICIAL: &[&str] = &[
+            "official",
+            "spokesman",
+            "spokeswoman",
+            "spokesperson",
+            "spokespeople",
+            "aide",
+            "adviser",
+            "advisor",
+            "staffer",
+            "diplomat",
+            "source",
+            "insider",
+            "familiar",
+            "representative",
+            "officer",
+            "strategist",
+            "operative",
+            "negotiator",
+            "envoy",
+        ];
+        let official = || {
+            self.source_text
+                .split(|c: char| !c.is_alphanumeric())
+                .map(str::to_ascii_lowercase)
+                .any(|w| {
+                    OFFICIAL
+                        .iter()
+                        .any(|h| w == *h || w.strip_suffix('s') == Some(h))
+                })
+        };
+        Some(match self.kind {
+            SourceKind::Agentless => return None,
+            SourceKind::NamedPerson if attribution::np::is_pronoun(&self.source_text) => "pronoun",
+            SourceKind::NamedPerson => "named_person",
+            SourceKind::Institution => "named_org",
+            SourceKind::Anonymous if official() => "unnamed_official",
+            SourceKind::Anonymous => "description",
+            SourceKind::Vague => "vague_group",
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Quote {
     /// Including the quote marks.

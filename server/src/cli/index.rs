@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::Loaded;
-use crate::analysis::{Attribution, FileAnalysis, SourceKind};
+use crate::analysis::{Attribution, FileAnalysis};
 use crate::config::slug;
 use crate::lsp::convert::Text;
 use crate::lsp::position::Encoding;
@@ -188,7 +188,7 @@ fn attribution_json(
     person_id: &dyn Fn(usize) -> Option<String>,
 ) -> serde_json::Value {
     let slice = |s: &crate::analysis::Span| text.get(s.clone()).unwrap_or("");
-    let source = match source_kind(a, slice(&a.source)) {
+    let source = match a.source_class() {
         None => serde_json::Value::Null,
         Some(kind) => {
             let mut src = json!({
@@ -209,61 +209,6 @@ fn attribution_json(
         "content": {"range": t.range(&a.content)},
         "form": form(analysis, a),
     })
-}
-
-/// The contract's source kind of an attribution (`None`: no agent).
-fn source_kind(a: &Attribution, source_text: &str) -> Option<&'static str> {
-    Some(match a.kind {
-        SourceKind::Agentless => return None,
-        SourceKind::NamedPerson if is_pronoun(source_text) => "pronoun",
-        SourceKind::NamedPerson => "named_person",
-        SourceKind::Institution => "named_org",
-        SourceKind::Anonymous if official_like(source_text) => "unnamed_official",
-        SourceKind::Anonymous => "description",
-        SourceKind::Vague => "vague_group",
-    })
-}
-
-/// An unnamed source identified by an official capacity ("a senior official", "a campaign
-/// spokeswoman", "people familiar with the talks"), as opposed to a plain description
-/// ("a retired teacher from Ohio").
-fn official_like(source_text: &str) -> bool {
-    const HEADS: &[&str] = &[
-        "official",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "spokespeople",
-        "aide",
-        "adviser",
-        "advisor",
-        "staffer",
-        "diplomat",
-        "source",
-        "insider",
-        "familiar",
-        "representative",
-        "officer",
-        "strategist",
-        "operative",
-        "negotiator",
-        "envoy",
-    ];
-    source_text
-        .split(|c: char| !c.is_alphanumeric())
-        .map(|w| w.to_ascii_lowercase())
-        .any(|w| {
-            HEADS
-                .iter()
-                .any(|h| w == *h || w.strip_suffix('s') == Some(h))
-        })
-}
-
-fn is_pronoun(s: &str) -> bool {
-    matches!(
-        s.to_ascii_lowercase().as_str(),
-        "he" | "she" | "they" | "i" | "we" | "you" | "him" | "her" | "them" | "it"
-    )
 }
 
 /// The index of the person mention an attribution's source stands for.

@@ -73,15 +73,7 @@ pub(super) fn quote_frames(
             *w = true;
         }
     }
-    let is_cue = |p: &str, t: &Tok| {
-        t.word
-            && !capitalised(t)
-            && table.lookup(tt(p, t).as_bytes()).is_some_and(|tags| {
-                !tags
-                    .split(',')
-                    .any(|x| matches!(x, "passive" | "stmt" | "at"))
-            })
-    };
+    let is_cue = |p: &str, t: &Tok| table.cue_word(p, t, &["passive", "stmt", "at"]);
     for q in qinfos
         .iter()
         .filter(|q| q.closed && !q.block_quote && q.words >= 2)
@@ -101,10 +93,7 @@ pub(super) fn quote_frames(
         toks.clear();
         tokenize(prose, q.span.end..sent.end.max(q.span.end), &mut toks);
         let trailer_cue = |p: &str, t: &Tok| {
-            is_cue(p, t)
-                || (t.word
-                    && !capitalised(t)
-                    && TRAILER_VERBS.contains(tt(p, t).to_ascii_lowercase().as_str()))
+            is_cue(p, t) || (t.word && !capitalised(t) && trailer_verb(tt(p, t)))
         };
         let mut frame = trailer(prose, &toks, &trailer_cue);
         if frame.is_none() {

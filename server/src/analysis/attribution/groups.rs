@@ -203,13 +203,8 @@ pub(super) fn group_subjects(
     heads.sort_by_key(|r| r.start);
     heads.dedup();
     let is_cue = |p: &str, t: &Tok| {
-        t.word
-            && !capitalised(t)
-            && (table.lookup(tt(p, t).as_bytes()).is_some_and(|tags| {
-                !tags
-                    .split(',')
-                    .any(|x| matches!(x, "passive" | "stmt" | "at" | "as" | "decl"))
-            }) || super::frames::trailer_verb(tt(p, t)))
+        table.cue_word(p, t, &["passive", "stmt", "at", "as", "decl"])
+            || (t.word && !capitalised(t) && super::frames::trailer_verb(tt(p, t)))
     };
     let mut toks: Vec<Tok> = Vec::with_capacity(128);
     let mut cur_sentence = usize::MAX;
@@ -337,7 +332,7 @@ fn cue_after(
     is_cue: &dyn Fn(&str, &Tok) -> bool,
 ) -> Option<(usize, usize)> {
     let mut k = h + 1;
-    let mut src_end = h + 1;
+    let src_end = h + 1;
     // A post-modifier: "close to her campaign", "with the committee", "in both parties".
     if toks.get(k).is_some_and(|t| t.word && is_any(p, t, POSTMOD)) {
         let mut j = k;
@@ -377,7 +372,6 @@ fn cue_after(
             return None;
         }
         k += 1;
-        src_end = h + 1;
     }
     None
 }
@@ -402,10 +396,10 @@ fn phrase_start(p: &str, toks: &[Tok], h: usize) -> usize {
         if !ok {
             break;
         }
-        // Never start the phrase on a conjunction or a clause word.
         s -= 1;
         steps += 1;
     }
+    // Never start the phrase on a conjunction or a clause word.
     while s < h && is_any(p, &toks[s], &["and", "but", "while", "if", "as", "because"]) {
         s += 1;
     }

@@ -69,6 +69,18 @@ impl CueTable {
     }
 }
 
+impl CueTable {
+    /// Whether token `t` is a lower-case cue word whose tags are none of `skip` (the quote
+    /// frames and group subjects use cue words without the constructions the tags ask for).
+    fn cue_word(&self, p: &str, t: &Tok, skip: &[&str]) -> bool {
+        t.word
+            && !capitalised(t)
+            && self
+                .lookup(tt(p, t).as_bytes())
+                .is_some_and(|tags| !tags.split(',').any(|x| skip.contains(&x)))
+    }
+}
+
 /// The cue table for a lexicon, cached by the lexicon's content (configurations are few).
 fn cue_table(lex: &super::lexicon::Lexicon) -> Arc<CueTable> {
     static CACHE: Mutex<Vec<Arc<CueTable>>> = Mutex::new(Vec::new());

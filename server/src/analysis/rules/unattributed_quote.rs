@@ -241,11 +241,10 @@ fn candidate_speaker(doc: &Document<'_>, people: &[PersonMention], q: &Quote, si
     };
     let has_pronoun = |span: &Span, outside: Option<&Span>| {
         let text = doc.prose.get(span.clone()).unwrap_or("");
-        let mut pos = span.start;
         text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
             .any(|w| {
-                let at = pos;
-                pos += w.len() + 1;
+                // The word's offset from its place in the slice (separators may be multi-byte).
+                let at = span.start + (w.as_ptr() as usize - text.as_ptr() as usize);
                 let inside = outside.is_some_and(|o| at >= o.start && at < o.end);
                 !inside && PRONOUNS.iter().any(|p| w.eq_ignore_ascii_case(p))
             })
@@ -413,6 +412,16 @@ mod tests {
             flags("Worth watching: whether backbenchers rebel. \"Two or three, at most\" is the number doing the rounds."),
             vec!["\"Two or three, at most\""]
         );
+        // A pronoun inside the quotation is the speaker's own word, whatever multi-byte
+        // punctuation comes before it; one in the sentence before names a candidate.
+        let t = "The hall emptied — “Ça, c’est fini” — at ten.\n\n“Après ça — fini — we waited and nobody came.”\n";
+        assert!(
+            flags(t).contains(&"“Après ça — fini — we waited and nobody came.”".to_string()),
+            "{:?}",
+            flags(t)
+        );
+        let t = "She left the hall at ten.\n\n“Après ça — fini — nobody came.”\n";
+        assert!(flags(t).is_empty(), "{:?}", flags(t));
     }
 
     #[test]

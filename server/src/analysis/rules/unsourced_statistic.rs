@@ -90,18 +90,16 @@ fn credit_at_end(text: &str) -> bool {
 }
 
 /// Whether nothing but one clause stands between a figure (ending at `from`) and a trailing
-/// source (starting at `to`): no ", and", ", but", ";" or " while " in between.
+/// source (starting at `to`): no ";", "and", "but" or "while" in between.
 fn same_clause(doc: &Document<'_>, from: usize, to: usize) -> bool {
     if to < from {
         return false;
     }
     let between = doc.prose.get(from..to).unwrap_or("");
     !(between.contains(';')
-        || between.contains(", and ")
-        || between.contains(", but ")
-        || between.contains(" and ")
-        || between.contains(" but ")
-        || between.contains(" while "))
+        || [" and ", " but ", " while "]
+            .iter()
+            .any(|c| between.contains(c)))
 }
 
 /// A sentence that names where its figures come from: a data source ("poll", "survey",
